@@ -1,0 +1,19 @@
+// Declarations of every check's definition; registry.cpp lists them sorted.
+#pragma once
+
+#include "core/check.h"
+
+namespace lsmdoctor::checks {
+
+extern const CheckDef audit_kernel_disabled;
+extern const CheckDef audit_log_backlog_overflow;
+extern const CheckDef audit_log_obj_ctx_errors;
+extern const CheckDef audit_log_panic_suppressed;
+extern const CheckDef audit_log_subj_ctx_errors;
+extern const CheckDef lsm_order_bpf_before_secctx;
+extern const CheckDef lsm_secctx_multiple;
+extern const CheckDef lsm_stack_duplicate;
+extern const CheckDef lsm_stack_requested_inactive;
+extern const CheckDef lsm_stack_security_overridden;
+
+} // namespace lsmdoctor::checks

@@ -1,0 +1,26 @@
+// Evidence builders shared by checks: each turns one fact into an excerpt
+// that names its source.
+#pragma once
+
+#include "core/facts.h"
+#include "core/finding.h"
+
+#include <string>
+
+namespace lsmdoctor::checks {
+
+// The active stack as read (sysfs or system call).
+Evidence stack_evidence(const Facts& facts);
+// The command line, or only the `key=` parameters when `key` is given.
+Evidence cmdline_evidence(const Facts& facts, const std::string& key = {});
+// The kernel release.
+Evidence kernel_evidence(const Facts& facts);
+// A kernel log signature: count, first and last lines, and the rate.
+Evidence log_evidence(const KernelLog& log, const std::string& signature_id,
+                      const SignatureStats& stats);
+// "unknown because ..." text for a fact.
+template <class T> std::string why_unknown(const char* what, const Fact<T>& fact) {
+  return std::string(what) + " is unknown: " + fact.reason();
+}
+
+} // namespace lsmdoctor::checks

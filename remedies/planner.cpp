@@ -1,0 +1,138 @@
+// The planner: findings in, typed actions out. One action per cause; the
+// targets render them.
+#include "checks/stack_view.h"
+#include "core/plan.h"
+#include "model/lsm_stack.h"
+#include "parse/cmdline.h"
+#include "parse/lsm_list.h"
+#include "remedies/targets.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace lsmdoctor {
+namespace {
+
+const Finding* failed(const std::vector<Finding>& findings, std::string_view id) {
+  for (const auto& f : findings)
+    if (f.id == id && f.status == Status::fail)
+      return &f;
+  return nullptr;
+}
+
+constexpr unsigned kMinBacklog = 8192;
+
+std::optional<Action> lsm_order_action(const Facts& facts, const Knowledge& knowledge,
+                                       const std::vector<Finding>& findings) {
+  bool order = failed(findings, "lsm.order.bpf-before-secctx") != nullptr;
+  bool duplicate = failed(findings, "lsm.stack.duplicate") != nullptr;
+  bool overridden = failed(findings, "lsm.stack.security-overridden") != nullptr;
+  if (!order && !duplicate && !overridden)
+    return std::nullopt;
+  Action a;
+  a.id = "lsm-order";
+  a.reboot = true;
+  a.disruption = "one reboot; the same modules stay active, only their order changes";
+  a.lost = "nothing: every active module is kept";
+  a.verify = "after the reboot run: lsm-doctor check (expects lsm.order.bpf-before-secctx: pass "
+             "and no new audit context errors)";
+
+  std::vector<std::string> base;
+  if (order) {
+    checks::StackView stack = checks::judged_stack(facts, knowledge);
+    base = stack.order;
+    a.finding_ids.emplace_back("lsm.order.bpf-before-secctx");
+    a.why = "context-providing modules must come before bpf so audit's context lookups reach them";
+  } else if (duplicate) {
+    base = parse_lsm_list(facts.cmdline->last("lsm").value_or("")).names;
+    a.finding_ids.emplace_back("lsm.stack.duplicate");
+    a.why = "each module should be named once";
+  }
+  if (!base.empty()) {
+    a.lsm_order = reorder_secctx_before_bpf(base, knowledge);
+    a.cmdline.set.push_back({"lsm", join_lsm_list(a.lsm_order)});
+    a.summary = fmt::format("set lsm={}", join_lsm_list(a.lsm_order));
+  }
+  if (facts.cmdline.is_known() && facts.cmdline->last("security")) {
+    a.cmdline.remove.emplace_back("security");
+    if (overridden)
+      a.finding_ids.emplace_back("lsm.stack.security-overridden");
+    a.summary += a.summary.empty() ? "remove security=" : " and remove security=";
+    if (a.why.empty())
+      a.why = "lsm= supersedes security=; keep one source of truth";
+  }
+  std::string old_lsm = facts.cmdline.is_known() ? facts.cmdline->last("lsm").value_or("") : "";
+  a.undo = old_lsm.empty() ? "remove lsm= from the kernel command line and reboot"
+                           : fmt::format("set lsm={} again and reboot", old_lsm);
+  return a;
+}
+
+std::optional<Action> backlog_action(const Facts& facts, const std::vector<Finding>& findings) {
+  if (!failed(findings, "audit.log.backlog-overflow"))
+    return std::nullopt;
+  unsigned current = 64; // the kernel default
+  if (facts.cmdline.is_known())
+    if (auto v = facts.cmdline->last("audit_backlog_limit")) {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v->c_str(), &end, 10);
+      if (end != v->c_str() && n > 0 && n < (1UL << 30))
+        current = static_cast<unsigned>(n);
+    }
+  unsigned proposed = std::max(kMinBacklog, current * 4);
+  Action a;
+  a.id = "audit-backlog-limit";
+  a.summary = fmt::format("set audit_backlog_limit={}", proposed);
+  a.why = fmt::format("the audit backlog ({}) overflowed; a boot parameter applies before any "
+                      "daemon starts and works even when auditctl -b is refused",
+                      current);
+  a.finding_ids.emplace_back("audit.log.backlog-overflow");
+  a.cmdline.set.push_back({"audit_backlog_limit", std::to_string(proposed)});
+  a.reboot = true;
+  a.disruption = "one reboot; up to a few MB more kernel memory while records queue";
+  a.lost = "nothing";
+  a.verify = "after the reboot: lsm-doctor check (expects audit.log.backlog-overflow: pass)";
+  a.undo = fmt::format("set audit_backlog_limit={} again and reboot", current);
+  return a;
+}
+
+std::optional<Action> reenable_audit_action(const Facts& facts,
+                                            const std::vector<Finding>& findings) {
+  const Finding* disabled = failed(findings, "audit.kernel.disabled");
+  if (!disabled || !facts.cmdline.is_known() || !facts.cmdline->last("audit"))
+    return std::nullopt;
+  Action a;
+  a.id = "audit-enable";
+  a.summary = "set audit=1 (audit was turned off at boot)";
+  a.why = "audit=0 hides every security event; with the module order fixed, audit works";
+  a.finding_ids.emplace_back("audit.kernel.disabled");
+  a.cmdline.set.push_back({"audit", "1"});
+  a.reboot = true;
+  a.disruption = "one reboot; auditd and audit rules start working again";
+  a.lost = "nothing; audit records are produced again (disk use for /var/log/audit)";
+  a.verify = "after the reboot: lsm-doctor check (expects audit.kernel.disabled: pass and "
+             "audit.log.subj-ctx-errors: pass)";
+  a.undo = "set audit=0 again and reboot";
+  return a;
+}
+
+} // namespace
+
+Plan make_plan(const Facts& facts, const Knowledge& knowledge,
+               const std::vector<Finding>& findings) {
+  Plan plan;
+  if (auto a = lsm_order_action(facts, knowledge, findings))
+    plan.actions.push_back(std::move(*a));
+  if (auto a = backlog_action(facts, findings))
+    plan.actions.push_back(std::move(*a));
+  if (auto a = reenable_audit_action(facts, findings))
+    plan.actions.push_back(std::move(*a));
+  if (facts.cmdline.is_known()) {
+    plan.current_cmdline = facts.cmdline->raw;
+    if (!plan.empty())
+      plan.proposed_cmdline =
+          format_cmdline(remedies::apply_edits(facts.cmdline->params, plan.actions));
+  }
+  return plan;
+}
+
+} // namespace lsmdoctor

@@ -1,0 +1,51 @@
+// Fact<T>: a value read from a host together with where it came from, or the
+// reason it could not be read. An unknown fact is never a silent default.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace lsmdoctor {
+
+// Where a fact came from: a path (with a line where it matters), a system
+// call, or a command-line flag. `source` is shown to users as is.
+struct Provenance {
+  std::string source;
+  int line = 0; // 1-based; 0 when the whole source is meant
+};
+
+template <class T> class Fact {
+public:
+  Fact() : reason_("not gathered") {}
+
+  static Fact known(T value, Provenance from) {
+    Fact f;
+    f.value_ = std::move(value);
+    f.from_ = std::move(from);
+    f.reason_.clear();
+    return f;
+  }
+  static Fact unknown(std::string reason, Provenance from = {}) {
+    Fact f;
+    f.reason_ = std::move(reason);
+    f.from_ = std::move(from);
+    return f;
+  }
+
+  bool is_known() const { return value_.has_value(); }
+  const T& value() const { return *value_; }
+  T& value() { return *value_; }
+  const T* operator->() const { return &*value_; }
+  const T& operator*() const { return *value_; }
+  // Why the fact is unknown (empty when known).
+  const std::string& reason() const { return reason_; }
+  const Provenance& from() const { return from_; }
+
+private:
+  std::optional<T> value_;
+  std::string reason_;
+  Provenance from_;
+};
+
+} // namespace lsmdoctor

@@ -1,0 +1,102 @@
+// The facts model: everything the checks may look at, gathered once by a
+// source (live host, --root tree, snapshot or plan). Checks never read files.
+#pragma once
+
+#include "core/fact.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lsmdoctor {
+
+// A kernel release such as "6.18.2-arch1-1": numbers parsed, text kept.
+struct KernelRelease {
+  std::string text;
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+
+  // Compares major.minor.patch only; the local suffix is ignored.
+  int compare(int other_major, int other_minor, int other_patch = 0) const;
+  bool at_least(int other_major, int other_minor, int other_patch = 0) const {
+    return compare(other_major, other_minor, other_patch) >= 0;
+  }
+};
+
+// One `key` or `key=value` word of the kernel command line.
+struct CmdlineParam {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// The kernel's part of the command line (words after a bare "--" go to init
+// and are not kernel parameters).
+struct KernelCmdline {
+  std::string raw;
+  std::vector<CmdlineParam> params;
+
+  // The value of the last `key=` (the kernel's early_param/__setup order:
+  // the last occurrence wins); nullopt when absent.
+  std::optional<std::string> last(const std::string& key) const;
+  // How many times `key` occurs.
+  int count(const std::string& key) const;
+};
+
+// Options from the kernel's build configuration that matter to the stack.
+struct KernelConfig {
+  std::map<std::string, std::string>
+      options; // "CONFIG_LSM" -> "landlock,...", "CONFIG_AUDIT" -> "y"
+  std::optional<std::string> get(const std::string& name) const;
+  bool enabled(const std::string& name) const; // =y or =m
+};
+
+// One kernel log line kept as evidence.
+struct LogLine {
+  int line = 0;                  // 1-based line (or record) number in the source
+  std::string timestamp;         // as printed: "12.345678", "Dec 23 17:02:02", ...
+  std::optional<double> seconds; // seconds since boot, when the format has them
+  std::string message;           // the text after the prefix, possibly truncated
+};
+
+// What the kernel log says about one signature of knowledge/signatures.toml.
+struct SignatureStats {
+  std::uint64_t matches = 0; // lines that matched
+  std::uint64_t total = 0;   // aggregate of the {N} numbers (sum or max), else == matches
+  LogLine first;
+  LogLine last;
+};
+
+// A streamed summary of a kernel log: per-signature statistics, not lines.
+struct KernelLog {
+  std::string source; // "/dev/kmsg", "klogctl", or the --dmesg path
+  std::uint64_t lines = 0;
+  std::map<std::string, SignatureStats> signatures; // by signature id
+  std::vector<std::string> warnings;                // malformed input, with line numbers
+
+  const SignatureStats* find(const std::string& id) const;
+  std::uint64_t count(const std::string& id) const;
+};
+
+// Where the facts as a whole came from.
+enum class Origin { live, root, snapshot, plan };
+
+struct Facts {
+  Origin origin = Origin::live;
+  std::string root = "/"; // the tree the files were read from
+
+  Fact<KernelRelease> kernel;
+  Fact<std::vector<std::string>> active_lsms; // runtime order, capability first
+  Fact<KernelCmdline> cmdline;
+  Fact<KernelConfig> kconfig;
+  Fact<KernelLog> kernel_log;
+
+  // Problems met while gathering (bad lines, refused files), each naming its input.
+  std::vector<std::string> warnings;
+};
+
+KernelRelease parse_kernel_release(const std::string& text);
+
+} // namespace lsmdoctor

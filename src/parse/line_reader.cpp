@@ -1,0 +1,149 @@
+#include "parse/line_reader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace lsmdoctor {
+namespace {
+
+class Fd {
+public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+private:
+  int fd_;
+};
+
+Result<int> open_regular(const std::string& path, bool allow_special) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return make_error(fmt::format("{}: {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int saved = errno;
+    ::close(fd);
+    return make_error(fmt::format("{}: {}", path, std::strerror(saved)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return make_error(fmt::format("{}: is a directory, expected a file", path));
+  }
+  if (!S_ISREG(st.st_mode) && !allow_special) {
+    ::close(fd);
+    return make_error(
+        fmt::format("{}: not a regular file (FIFO, socket or device); skipped", path));
+  }
+  // Regular files never block; clear O_NONBLOCK so special files opened on
+  // purpose behave normally.
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0)
+    ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return fd;
+}
+
+} // namespace
+
+Result<LineStats>
+for_each_line(int fd, const std::string& name,
+              const std::function<void(std::size_t, std::string_view, bool)>& on_line) {
+  constexpr std::size_t kBlock = 1 << 20;
+  std::vector<char> block(kBlock);
+  std::string carry; // a partial line spanning blocks, at most kMaxLineBytes
+  bool carry_truncated = false;
+  LineStats stats;
+
+  auto emit = [&](std::string_view line, bool truncated) {
+    ++stats.lines;
+    if (truncated)
+      ++stats.truncated;
+    on_line(stats.lines, line, truncated);
+  };
+
+  while (true) {
+    ssize_t n = ::read(fd, block.data(), block.size());
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_error(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
+    }
+    if (n == 0)
+      break;
+    std::string_view data(block.data(), static_cast<std::size_t>(n));
+    while (!data.empty()) {
+      std::size_t nl = data.find('\n');
+      std::string_view piece = data.substr(0, nl);
+      if (!carry.empty() || carry_truncated) {
+        std::size_t room = kMaxLineBytes - carry.size();
+        if (piece.size() > room) {
+          carry.append(piece.substr(0, room));
+          carry_truncated = true;
+        } else {
+          carry.append(piece);
+        }
+        if (nl == std::string_view::npos)
+          break;
+        emit(carry, carry_truncated);
+        carry.clear();
+        carry_truncated = false;
+      } else if (nl == std::string_view::npos) {
+        carry_truncated = piece.size() > kMaxLineBytes;
+        carry.assign(piece.substr(0, kMaxLineBytes));
+        break;
+      } else if (piece.size() > kMaxLineBytes) {
+        emit(piece.substr(0, kMaxLineBytes), true);
+      } else {
+        emit(piece, false);
+      }
+      data.remove_prefix(nl + 1);
+    }
+  }
+  if (!carry.empty() || carry_truncated)
+    emit(carry, carry_truncated);
+  return stats;
+}
+
+Result<LineStats>
+for_each_line_in_file(const std::string& path,
+                      const std::function<void(std::size_t, std::string_view, bool)>& on_line,
+                      bool allow_special) {
+  TRY(raw_fd, open_regular(path, allow_special));
+  Fd fd(raw_fd);
+  return for_each_line(fd.get(), path, on_line);
+}
+
+Result<std::string> read_small_file(const std::string& path, std::size_t limit) {
+  // Files under /proc and /sys report size 0 and are not regular in spirit;
+  // they are regular to stat, so the regular-file rule still applies.
+  TRY(raw_fd, open_regular(path, false));
+  Fd fd(raw_fd);
+  std::string out;
+  char buf[8192];
+  while (true) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_error(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+    }
+    if (n == 0)
+      break;
+    if (out.size() + static_cast<std::size_t>(n) > limit)
+      return make_error(fmt::format("{}: larger than {} bytes; refused", path, limit));
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+} // namespace lsmdoctor

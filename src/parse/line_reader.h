@@ -1,0 +1,37 @@
+// Bounded, streaming line reading: memory stays flat whatever the input.
+#pragma once
+
+#include "core/result.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace lsmdoctor {
+
+// Lines longer than this are cut; the rest of the line is skipped.
+inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+
+struct LineStats {
+  std::size_t lines = 0;
+  std::size_t truncated = 0; // lines cut at kMaxLineBytes
+};
+
+// Calls `on_line(line_number, text, truncated)` for every line of the file
+// descriptor (without the newline). Reads in large blocks.
+Result<LineStats>
+for_each_line(int fd, const std::string& name,
+              const std::function<void(std::size_t, std::string_view, bool)>& on_line);
+
+// Opens `path` (refusing directories, FIFOs and devices unless `allow_special`)
+// and streams it like for_each_line. Errors name the path.
+Result<LineStats>
+for_each_line_in_file(const std::string& path,
+                      const std::function<void(std::size_t, std::string_view, bool)>& on_line,
+                      bool allow_special = false);
+
+// Reads a small text file completely, up to `limit` bytes (the rest is an error).
+Result<std::string> read_small_file(const std::string& path, std::size_t limit = 1 << 20);
+
+} // namespace lsmdoctor

@@ -1,0 +1,40 @@
+// The report of one run and its renderers. Renderers only format.
+#pragma once
+
+#include "core/facts.h"
+#include "core/finding.h"
+#include "core/knowledge.h"
+#include "core/plan.h"
+#include "core/verdict.h"
+
+#include <string>
+#include <vector>
+
+namespace lsmdoctor {
+
+inline constexpr int kJsonSchemaVersion = 1;
+extern const char* const kToolVersion;
+
+struct Report {
+  const Facts& facts;
+  const Knowledge& knowledge;
+  std::vector<Finding> findings;
+  Plan plan;
+  Verdict verdict;
+  bool nixos_host = false;
+};
+
+struct TextOptions {
+  bool color = false;
+  bool verbose = false; // evidence of passing checks too
+};
+
+std::string render_text(const Report& report, const TextOptions& options);
+std::string render_json(const Report& report);
+
+// The stack section alone (lsm-doctor stack).
+std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
+                              const TextOptions& options);
+std::string render_stack_json(const Facts& facts, const Knowledge& knowledge);
+
+} // namespace lsmdoctor

@@ -1,0 +1,146 @@
+// The human report: stack, findings (most severe first), remediation.
+#include "remedies/targets.h"
+#include "render/quote.h"
+#include "render/report.h"
+#include "render/style.h"
+
+#include <fmt/format.h>
+
+namespace lsmdoctor {
+namespace {
+
+std::string status_label(const Finding& f, const Style& s) {
+  switch (f.status) {
+  case Status::fail:
+    return f.severity == Severity::error     ? s.bad("FAIL ")
+           : f.severity == Severity::warning ? s.warn("WARN ")
+                                             : "NOTE ";
+  case Status::unknown:
+    return s.warn("???? ");
+  case Status::pass:
+    return s.good("ok   ");
+  case Status::not_applicable:
+    return s.dim("n/a  ");
+  }
+  return "     ";
+}
+
+// Wraps `text` at ~90 columns with `indent` spaces before every line.
+std::string wrap(const std::string& text, std::size_t indent) {
+  std::string out;
+  std::string line;
+  std::string pad(indent, ' ');
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t space = text.find(' ', start);
+    std::string word =
+        text.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    if (!line.empty() && line.size() + 1 + word.size() > 90 - indent) {
+      out += pad + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    if (space == std::string::npos)
+      break;
+    start = space + 1;
+  }
+  if (!line.empty())
+    out += pad + line + "\n";
+  return out;
+}
+
+std::string evidence_line(const Evidence& e) {
+  std::string where = e.source;
+  if (e.line > 0)
+    where += fmt::format(":{}", e.line);
+  std::string out = fmt::format("{}: {}", where, e.excerpt);
+  if (e.count)
+    out += fmt::format("  [×{}", *e.count);
+  if (e.count && !e.first_seen.empty())
+    out += fmt::format(", first {}, last {}", e.first_seen, e.last_seen);
+  if (e.count)
+    out += "]";
+  if (!e.note.empty())
+    out += " — " + e.note;
+  return comment_safe(out);
+}
+
+void render_finding(std::string& out, const Finding& f, const Style& s, bool verbose) {
+  bool full = f.status == Status::fail || f.status == Status::unknown || verbose;
+  out += fmt::format("  {} {:<8} {}  {}\n", status_label(f, s), to_string(f.severity), s.bold(f.id),
+                     comment_safe(f.title));
+  if (!full)
+    return;
+  for (const auto& e : f.evidence)
+    out += "           " + s.dim("│ ") + evidence_line(e) + "\n";
+  if (!f.detail.empty())
+    out += wrap(comment_safe(f.detail), 11);
+  for (std::size_t i = 0; i < f.hypotheses.size(); ++i) {
+    const auto& h = f.hypotheses[i];
+    out += wrap(fmt::format("{}. {} (confidence {:.0f}%)", i + 1, comment_safe(h.summary),
+                            h.confidence * 100),
+                11);
+  }
+  if (!f.confidence.empty() && f.status == Status::fail)
+    out += "           " + s.dim("confidence: " + f.confidence) + "\n";
+}
+
+void render_plan(std::string& out, const Report& r, const Style& s) {
+  out += "\n" + s.heading("Remediation") + "\n";
+  if (r.plan.empty()) {
+    out += "  Nothing to change.\n";
+    return;
+  }
+  int n = 0;
+  for (const auto& a : r.plan.actions) {
+    out += fmt::format("  {}. {}\n", ++n, s.bold(comment_safe(a.summary)));
+    out += wrap("why: " + a.why, 5);
+    out +=
+        wrap(fmt::format("reboot: {}; disruption: {}", a.reboot ? "yes" : "no", a.disruption), 5);
+    out += wrap("lost: " + a.lost, 5);
+    out += wrap("verify: " + a.verify, 5);
+    out += wrap("undo: " + a.undo, 5);
+  }
+  out += "\n  " + s.bold("Kernel command line") + "\n" + remedies::render_cmdline(r.plan);
+  out += "\n  " + s.bold("GRUB") + "\n" + remedies::render_grub(r.plan);
+  out += "\n  " + s.bold("systemd-boot / kernel-install") + "\n" +
+         remedies::render_systemd_boot(r.plan);
+  out += "\n  " + s.bold("NixOS") + " (configuration.nix, then nixos-rebuild boot)\n";
+  std::string nix = remedies::render_nixos(r.plan, r.nixos_host);
+  std::size_t start = 0;
+  while (start < nix.size()) {
+    std::size_t nl = nix.find('\n', start);
+    out += "    " + nix.substr(start, nl - start) + "\n";
+    start = nl == std::string::npos ? nix.size() : nl + 1;
+  }
+}
+
+} // namespace
+
+std::string render_text(const Report& r, const TextOptions& options) {
+  Style s(options.color);
+  std::string out = render_stack_text(r.facts, r.knowledge, options);
+  out += "\n" + s.heading("Findings") + "\n";
+  int fails = 0;
+  int unknowns = 0;
+  int passes = 0;
+  int na = 0;
+  for (const auto& f : r.findings) {
+    render_finding(out, f, s, options.verbose);
+    fails += f.status == Status::fail;
+    unknowns += f.status == Status::unknown;
+    passes += f.status == Status::pass;
+    na += f.status == Status::not_applicable;
+  }
+  out += fmt::format("\n  {} failed, {} unknown, {} passed, {} not applicable\n", fails, unknowns,
+                     passes, na);
+  render_plan(out, r, s);
+  if (!r.facts.warnings.empty()) {
+    out += "\n" + s.heading("Input warnings") + "\n";
+    for (const auto& w : r.facts.warnings)
+      out += "  " + comment_safe(w) + "\n";
+  }
+  return out;
+}
+
+} // namespace lsmdoctor

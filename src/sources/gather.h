@@ -1,0 +1,26 @@
+// Sources: the only code that reads a host. They fill one Facts value.
+#pragma once
+
+#include "core/facts.h"
+#include "core/knowledge.h"
+
+#include <optional>
+#include <string>
+
+namespace lsmdoctor {
+
+struct GatherOptions {
+  std::string root = "/";                // --root: read files under this tree
+  std::optional<std::string> dmesg_file; // --dmesg: kernel log as text
+};
+
+// Gathers every fact. With root "/" the running kernel is asked too (system
+// calls, /dev/kmsg); under another root only files are read, and facts that
+// only a running kernel can give are unknown unless the tree holds a capture
+// of them (.lsm-doctor/ in a snapshot).
+Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge);
+
+// Path of `path` (absolute, as on a running system) under `root`.
+std::string under_root(const std::string& root, const std::string& path);
+
+} // namespace lsmdoctor
