@@ -11,7 +11,7 @@ namespace {
 
 struct LogFamily {
   std::array<const char*, 5> signatures; // ids in knowledge/signatures.toml, nullptr-terminated
-  const char* fail_title;                // fmt: {0} = total lines
+  const char* fail_title;                // fmt: {0} = lines, {1} = aggregate of the first signature
   const char* pass_title;
   const char* detail;
 };
@@ -32,7 +32,7 @@ constexpr std::array<LogFamily, 4> kFamilies{{
      "SELinux or Smack after bpf; 'audit_log_object_context' is the name used by Ubuntu's "
      "stacking kernels."},
     {{"audit-panic-suppressed", nullptr},
-     "audit_panic messages were rate limited ({} lines)",
+     "{1} audit_panic messages were hidden by the printk rate limit",
      "no rate-limited audit_panic messages",
      "The printk rate limit hid further audit failure messages; the count says how many more "
      "failures happened than the log shows. The cause is the error they belong to."},
@@ -78,11 +78,14 @@ template <std::size_t I> Finding run_family(const CheckContext& ctx) {
                    why_unknown("the kernel log", ctx.facts.kernel_log));
   const KernelLog& log = *ctx.facts.kernel_log;
   std::uint64_t lines = 0;
+  std::uint64_t first_total = 0;
   std::vector<Evidence> evidence;
   for (const char* id : family.signatures) {
     if (!id)
       break;
     if (const auto* stats = log.find(id)) {
+      if (lines == 0)
+        first_total = stats->total;
       lines += stats->matches;
       Evidence e = log_evidence(log, id, *stats);
       if (stats->total != stats->matches)
@@ -100,7 +103,7 @@ template <std::size_t I> Finding run_family(const CheckContext& ctx) {
                                   std::nullopt, "", "", ""});
     return f;
   }
-  Finding f = fail(def, fmt::vformat(family.fail_title, fmt::make_format_args(lines)));
+  Finding f = fail(def, fmt::vformat(family.fail_title, fmt::make_format_args(lines, first_total)));
   f.evidence = std::move(evidence);
   f.detail = family.detail;
   f.confidence = "high";

@@ -85,6 +85,18 @@ void render_finding(std::string& out, const Finding& f, const Style& s, bool ver
     out += "           " + s.dim("confidence: " + f.confidence) + "\n";
 }
 
+// Puts `spaces` more spaces before every line of `text`.
+std::string indent(const std::string& text, std::size_t spaces = 2) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    out += std::string(spaces, ' ') + text.substr(start, nl - start) + "\n";
+    start = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return out;
+}
+
 void render_plan(std::string& out, const Report& r, const Style& s) {
   out += "\n" + s.heading("Remediation") + "\n";
   if (r.plan.empty()) {

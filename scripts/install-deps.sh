@@ -1,0 +1,11 @@
+#!/bin/sh
+# Installs what lsm-doctor needs to build and to run its tests on Debian
+# bookworm (or newer). Run as root.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ccache \
+  libcli11-dev libfmt-dev libtomlplusplus-dev catch2 zlib1g-dev \
+  libaudit-dev libauparse-dev libsystemd-dev \
+  python3 python3-jsonschema nix-bin mandoc man-db >/dev/null
