@@ -113,18 +113,12 @@ void render_plan(std::string& out, const Report& r, const Style& s) {
     out += wrap("verify: " + a.verify, 5);
     out += wrap("undo: " + a.undo, 5);
   }
-  out += "\n  " + s.bold("Kernel command line") + "\n" + remedies::render_cmdline(r.plan);
-  out += "\n  " + s.bold("GRUB") + "\n" + remedies::render_grub(r.plan);
+  out += "\n  " + s.bold("Kernel command line") + "\n" + indent(remedies::render_cmdline(r.plan));
+  out += "\n  " + s.bold("GRUB") + "\n" + indent(remedies::render_grub(r.plan));
   out += "\n  " + s.bold("systemd-boot / kernel-install") + "\n" +
-         remedies::render_systemd_boot(r.plan);
+         indent(remedies::render_systemd_boot(r.plan));
   out += "\n  " + s.bold("NixOS") + " (configuration.nix, then nixos-rebuild boot)\n";
-  std::string nix = remedies::render_nixos(r.plan, r.nixos_host);
-  std::size_t start = 0;
-  while (start < nix.size()) {
-    std::size_t nl = nix.find('\n', start);
-    out += "    " + nix.substr(start, nl - start) + "\n";
-    start = nl == std::string::npos ? nix.size() : nl + 1;
-  }
+  out += indent(remedies::render_nixos(r.plan, r.nixos_host), 4);
 }
 
 } // namespace

@@ -131,7 +131,8 @@ KernelConfig parse_kernel_config_line_by_line(const std::string& text) {
     } else if (line.rfind("# CONFIG_", 0) == 0) {
       std::size_t end = line.find(" is not set");
       if (end != std::string_view::npos)
-        config.options[std::string(line.substr(2, end - 2))] = "n";
+        config.options[std::string(line.substr(2, end - 2))].assign(
+            1, 'n'); // not = "n": GCC 12 -Wrestrict false positive (PR 105329)
     }
   }
   return config;
