@@ -1,6 +1,7 @@
 // audit.log.*: one parameterised check over a table of kernel log signature
 // families (the signatures themselves live in knowledge/signatures.toml).
 #include "checks/checks.h"
+#include "checks/diagnosis.h"
 #include "checks/evidence.h"
 
 #include <array>
@@ -107,6 +108,8 @@ template <std::size_t I> Finding run_family(const CheckContext& ctx) {
   f.evidence = std::move(evidence);
   f.detail = family.detail;
   f.confidence = "high";
+  if (I <= 1) // context errors: say what causes them
+    f.hypotheses = diagnose_context_errors(ctx);
   return f;
 }
 

@@ -75,11 +75,16 @@ void render_finding(std::string& out, const Finding& f, const Style& s, bool ver
     out += "           " + s.dim("│ ") + evidence_line(e) + "\n";
   if (!f.detail.empty())
     out += wrap(comment_safe(f.detail), 11);
+  if (!f.hypotheses.empty())
+    out += "           " + s.bold("likely causes:") + "\n";
   for (std::size_t i = 0; i < f.hypotheses.size(); ++i) {
     const auto& h = f.hypotheses[i];
-    out += wrap(fmt::format("{}. {} (confidence {:.0f}%)", i + 1, comment_safe(h.summary),
-                            h.confidence * 100),
-                11);
+    std::string line = fmt::format("{}. {}", i + 1, comment_safe(h.summary));
+    if (h.confidence > 0)
+      line += fmt::format(" (confidence {:.0f}%)", h.confidence * 100);
+    if (!h.remedy.empty())
+      line += " → " + comment_safe(h.remedy);
+    out += wrap(line, 13);
   }
   if (!f.confidence.empty() && f.status == Status::fail)
     out += "           " + s.dim("confidence: " + f.confidence) + "\n";
