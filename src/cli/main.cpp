@@ -182,6 +182,11 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
+  struct stat root_stat {};
+  if (::stat(o.root.c_str(), &root_stat) != 0 || !S_ISDIR(root_stat.st_mode)) {
+    std::cerr << fmt::format("lsm-doctor: --root {}: not a directory\n", o.root);
+    return kExitUsage;
+  }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);
     if (stack->parsed())

@@ -13,12 +13,6 @@
 namespace lsmdoctor {
 namespace {
 
-template <class T> std::string fact_source(const Fact<T>& fact) {
-  if (fact.is_known())
-    return fact.from().source;
-  return "unknown: " + fact.reason();
-}
-
 std::vector<std::string> providers(const std::vector<std::string>& order, const Knowledge& k) {
   std::vector<std::string> out;
   std::copy_if(order.begin(), order.end(), std::back_inserter(out),
@@ -115,7 +109,7 @@ std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
         "");
   }
   row("kernel", facts.kernel.is_known() ? facts.kernel->text : s.warn("unknown"),
-      fact_source(facts.kernel));
+      facts.kernel.is_known() ? facts.kernel.from().source : facts.kernel.reason());
   if (facts.kconfig.is_known())
     row("CONFIG_LSM", facts.kconfig->get("CONFIG_LSM").value_or("(not set)"),
         facts.kconfig.from().source);

@@ -113,9 +113,12 @@ Fact<std::vector<std::string>> gather_stack(const GatherOptions& options,
     if (!list.names.empty())
       return Fact<std::vector<std::string>>::known(std::move(list.names), {path});
   }
-  std::string sysfs_reason = exists(under_root(options.root, "/sys/kernel/security"))
-                                 ? (text ? fmt::format("{}: empty", path) : text.error().message)
-                                 : fmt::format("{}: securityfs is not mounted", path);
+  std::string sysfs_reason =
+      exists(under_root(options.root, "/sys/kernel/security"))
+          ? (text ? fmt::format("{}: empty", path) : text.error().message)
+          : fmt::format(is_live(options) ? "{}: securityfs is not mounted"
+                                         : "{}: not in the tree (securityfs was not captured)",
+                        path);
 
   if (is_live(options)) {
     auto ids = lsm_list_modules();
