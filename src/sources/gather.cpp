@@ -116,9 +116,8 @@ Fact<std::vector<std::string>> gather_stack(const GatherOptions& options,
   std::string sysfs_reason =
       exists(under_root(options.root, "/sys/kernel/security"))
           ? (text ? fmt::format("{}: empty", path) : text.error().message)
-          : fmt::format(is_live(options) ? "{}: securityfs is not mounted"
-                                         : "{}: not in the tree (securityfs was not captured)",
-                        path);
+          : (is_live(options) ? path + ": securityfs is not mounted"
+                              : path + ": not in the tree (securityfs was not captured)");
 
   if (is_live(options)) {
     auto ids = lsm_list_modules();
