@@ -66,6 +66,13 @@ bool needs_quotes(std::string_view value) {
   return false;
 }
 
+// True when next_arg() reads `word` back as exactly `param`.
+bool reads_back(const std::string& word, const CmdlineParam& param) {
+  std::string_view args = word;
+  CmdlineParam back = next_arg(args);
+  return args.empty() && back.key == param.key && back.value == param.value;
+}
+
 } // namespace
 
 bool param_name_equal(std::string_view a, std::string_view b) {
@@ -103,11 +110,16 @@ KernelCmdline parse_cmdline(std::string_view text) {
 std::string format_param(const CmdlineParam& param) {
   if (!param.value)
     return param.key;
-  // The kernel cannot represent a double quote inside a value; such values
-  // never come from us (values are built from module names and numbers).
-  if (needs_quotes(*param.value))
-    return param.key + "=\"" + *param.value + "\"";
-  return param.key + "=" + *param.value;
+  if (!needs_quotes(*param.value))
+    return param.key + "=" + *param.value;
+  // The kernel has no escapes: a quote inside a value only toggles quoting.
+  // A value read from the current command line (a"b c"d) comes back bare;
+  // one with plain spaces comes back in quotes. Keep whichever reads back.
+  std::string quoted = param.key + "=\"" + *param.value + "\"";
+  std::string bare = param.key + "=" + *param.value;
+  if (!reads_back(quoted, param) && reads_back(bare, param))
+    return bare;
+  return quoted;
 }
 
 std::string format_cmdline(const std::vector<CmdlineParam>& params) {

@@ -60,6 +60,19 @@ Fact<KernelCmdline> gather_cmdline(const GatherOptions& options) {
   return Fact<KernelCmdline>::known(parse_cmdline(*text), {path});
 }
 
+// lsm= entries that cannot be module names (shell syntax, quotes) are
+// dropped by the parser; say so instead of dropping them silently.
+void warn_bad_lsm_entries(const Fact<KernelCmdline>& cmdline, std::vector<std::string>& warnings) {
+  if (!cmdline.is_known())
+    return;
+  auto lsm = cmdline->last("lsm");
+  if (!lsm)
+    return;
+  for (const auto& bad : parse_lsm_list(*lsm).problems)
+    warnings.push_back(fmt::format("{}: lsm= entry '{}' is not a module name; ignored",
+                                   cmdline.from().source, bad));
+}
+
 // The active stack from names: securityfs first, then the system call (or
 // its capture in a snapshot).
 Fact<std::vector<std::string>> stack_from_ids(const std::vector<std::uint64_t>& ids,
@@ -190,6 +203,7 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.root = options.root.empty() ? "/" : options.root;
   facts.kernel = gather_kernel(options);
   facts.cmdline = gather_cmdline(options);
+  warn_bad_lsm_entries(facts.cmdline, facts.warnings);
   facts.active_lsms = gather_stack(options, knowledge, facts.warnings);
   facts.kconfig = gather_kconfig(options, facts.kernel);
   facts.kernel_log = gather_kernel_log(options, knowledge);
