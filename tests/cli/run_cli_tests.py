@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""CLI tests of lsm-doctor, in three groups:
+
+  golden   exact text output (--color never) compared with golden/<name>.txt;
+           LSMD_UPDATE_GOLDEN=1 rewrites the golden files instead
+  usage    usage errors exit 64
+  hostile  hostile command lines: lsm= entries that are not module names are
+           dropped with a warning, and the generated NixOS snippets parse with
+           nix-instantiate --parse and the systemd-boot printf line survives sh
+
+The doctor runs in FIXTURES_DIR with relative paths so outputs are stable.
+
+Usage: run_cli_tests.py LSM_DOCTOR FIXTURES_DIR {golden|usage|hostile}
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+GOLDEN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
+
+
+def scenario_args(scenario):
+    args = ["--root", f"{scenario}/root"]
+    if os.path.exists(f"{scenario}/dmesg.txt"):
+        args += ["--dmesg", f"{scenario}/dmesg.txt"]
+    return args
+
+
+SEED = "seed-nixos-6.18-bpf-first"
+# golden file name, subcommand and its options, scenario, expected exit code
+GOLDEN_TABLE = [
+    ("check-seed-nixos", ["check"], SEED, 1),
+    ("check-seed-reordered", ["check"], "seed-reordered-clean", 0),
+    ("check-healthy", ["check"], "healthy-single-lsm", 0),
+    ("check-nothing-readable", ["check"], "nothing-readable", 2),
+    ("stack-seed-nixos", ["stack"], SEED, 0),
+    ("fix-nixos-seed-nixos", ["fix", "--target", "nixos"], SEED, 0),
+    ("fix-cmdline-seed-nixos", ["fix", "--target", "cmdline"], SEED, 0),
+    ("fix-systemd-boot-seed-nixos", ["fix", "--target", "systemd-boot"], SEED, 0),
+]
+
+
+def golden_cases():
+    """name -> (arguments, expected exit code); call in FIXTURES_DIR."""
+    return {name: ([*command, "--color", "never", *scenario_args(scenario)], code)
+            for name, command, scenario, code in GOLDEN_TABLE}
+
+
+USAGE_CASES = [
+    ["check", "--format", "yaml"],
+    ["frobnicate"],
+    ["explain", "no.such.id"],
+    ["fix"],
+    ["fix", "--target", "lilo"],
+    ["check", "--fail-on", "sometimes"],
+    ["check", "--root", "does-not-exist"],
+    ["check", "--color", "rainbow"],
+]
+
+
+class Runner:
+    def __init__(self, binary):
+        self.binary = binary
+        self.failures = []
+
+    def run(self, args):
+        return subprocess.run([self.binary, *args], capture_output=True, text=True, check=False)
+
+    def expect(self, ok, message):
+        print(f"{'ok' if ok else 'FAIL'} {message}")
+        if not ok:
+            self.failures.append(message)
+        return ok
+
+
+def group_golden(r):
+    update = os.environ.get("LSMD_UPDATE_GOLDEN") == "1"
+    for name, (args, code) in golden_cases().items():
+        proc = r.run(args)
+        path = os.path.join(GOLDEN_DIR, f"{name}.txt")
+        r.expect(proc.returncode == code,
+                 f"{name}: exit {proc.returncode}, expected {code} {proc.stderr.strip()}")
+        if update:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(proc.stdout)
+            print(f"   wrote {path}")
+            continue
+        if not os.path.exists(path):
+            r.expect(False, f"{name}: no golden file {path} (run with LSMD_UPDATE_GOLDEN=1)")
+            continue
+        with open(path, encoding="utf-8") as f:
+            want = f.read()
+        if not r.expect(proc.stdout == want, f"{name}: output matches {os.path.relpath(path)}"):
+            import difflib
+            sys.stdout.writelines(difflib.unified_diff(
+                want.splitlines(keepends=True), proc.stdout.splitlines(keepends=True),
+                fromfile=f"golden/{name}.txt", tofile="actual"))
+            print("   (LSMD_UPDATE_GOLDEN=1 rewrites the golden files)")
+
+
+def group_usage(r):
+    for args in USAGE_CASES:
+        proc = r.run(args)
+        r.expect(proc.returncode == 64 and proc.stdout.strip() == "",
+                 f"lsm-doctor {' '.join(args)}: exit {proc.returncode} (expected 64), "
+                 f"stderr: {proc.stderr.strip()[:120]!r}")
+        r.expect(proc.stderr.strip() != "", f"lsm-doctor {' '.join(args)}: says why on stderr")
+    r.expect(r.run(["explain", "lsm.order.bpf-before-secctx"]).returncode == 0,
+             "explain lsm.order.bpf-before-secctx: exit 0")
+
+
+def nix_parses(r, label, text):
+    nix = shutil.which("nix-instantiate")
+    if not nix:
+        r.expect(False, f"{label}: nix-instantiate is missing (Debian: apt-get install nix-bin)")
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".nix", delete=False) as f:
+        f.write(text)
+    try:
+        proc = subprocess.run([nix, "--parse", f.name], capture_output=True, text=True,
+                              check=False)
+    finally:
+        os.unlink(f.name)
+    r.expect(proc.returncode == 0 and text.strip() != "",
+             f"{label}: nix-instantiate --parse accepts it {proc.stderr.strip()[:300]}")
+
+
+def printf_line_output(r, label, snippet):
+    """Runs the printf ... | sudo tee /etc/kernel/cmdline command of a
+    systemd-boot snippet with tee replaced by cat; returns what it prints."""
+    match = re.search(r"^ *(printf .*?) \| sudo tee /etc/kernel/cmdline$", snippet,
+                      re.MULTILINE | re.DOTALL)
+    if not r.expect(match is not None, f"{label}: has a printf ... | sudo tee line"):
+        return None
+    command = match.group(1) + " | cat"
+    checked = subprocess.run(["sh", "-n", "-c", command], capture_output=True, text=True,
+                             check=False)
+    r.expect(checked.returncode == 0, f"{label}: sh -n accepts the command {checked.stderr}")
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = subprocess.run(["sh", "-c", command], capture_output=True, text=True,
+                              check=False, cwd=scratch, env={"PATH": os.environ["PATH"]})
+        r.expect(os.listdir(scratch) == [], f"{label}: running it creates no files")
+    r.expect(proc.returncode == 0, f"{label}: sh runs it {proc.stderr}")
+    return proc.stdout
+
+
+def group_hostile(r):
+    scenario = "hostile-cmdline"
+    args = scenario_args(scenario)
+    report = json.loads(r.run(["check", "--format", "json", *args]).stdout)
+    bad = ["$(touch${IFS}/tmp/lsmd-pwned)", 'x";rm -rf /;"y']
+    for name in bad:
+        r.expect(any(f"lsm= entry '{name}' is not a module name" in w for w in report["warnings"]),
+                 f"lsm= entry {name!r} is rejected as not a module name")
+    for target in ("nixos", "grub", "systemd-boot"):
+        out = r.run(["fix", "--target", target, *args]).stdout
+        r.expect("lsmd-pwned" not in out and "rm -rf" not in out,
+                 f"fix --target {target}: no rejected lsm= entry in the output")
+        r.expect("lsm=landlock,yama,apparmor,bpf" in out,
+                 f"fix --target {target}: proposes lsm=landlock,yama,apparmor,bpf")
+
+    # Every other parameter survives the edit unchanged, quotes and all.
+    current, proposed = (report["remediation"]["current_cmdline"],
+                         report["remediation"]["proposed_cmdline"])
+    old_lsm = "lsm=" + report["stack"]["requested"]["lsm"]
+    r.expect(proposed == current.replace(old_lsm, "lsm=landlock,yama,apparmor,bpf", 1),
+             f"proposed command line keeps every other parameter: {proposed!r}")
+
+    nix_parses(r, "fix --target nixos (hostile-cmdline)",
+               r.run(["fix", "--target", "nixos", *args]).stdout)
+    snippet = r.run(["fix", "--target", "systemd-boot", *args]).stdout
+    printed = printf_line_output(r, "fix --target systemd-boot (hostile-cmdline)", snippet)
+    if printed is not None:
+        want = proposed.replace("BOOT_IMAGE=/vmlinuz-linux ", "", 1) + "\n"
+        r.expect(printed == want,
+                 f"systemd-boot printf prints the proposed command line verbatim: {printed!r}")
+
+    # Every NixOS snippet the fixtures produce parses.
+    for name in sorted(os.listdir(".")):
+        if os.path.isdir(os.path.join(name, "root")):
+            out = r.run(["fix", "--target", "nixos", *scenario_args(name)]).stdout
+            if out:
+                nix_parses(r, f"fix --target nixos ({name})", out)
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[3] not in ("golden", "usage", "hostile"):
+        raise SystemExit(__doc__)
+    binary, fixtures, group = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+    os.chdir(fixtures)
+    r = Runner(binary)
+    {"golden": group_golden, "usage": group_usage, "hostile": group_hostile}[group](r)
+    if r.failures:
+        print(f"{len(r.failures)} failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
