@@ -36,6 +36,17 @@ std::string not_built_reason(const std::string& name, const KernelConfig* config
   return {};
 }
 
+// An early module (lockdown) initialises before the command line is parsed,
+// so it registers ahead of capability; only when built as early
+// (CONFIG_SECURITY_LOCKDOWN_LSM_EARLY), else it takes its place in the list.
+bool is_early(const LsmTrait& trait, const KernelConfig* config) {
+  if (trait.order != "early")
+    return false;
+  if (config && !config->options.empty() && !trait.config.empty())
+    return config->enabled(trait.config + "_EARLY");
+  return true;
+}
+
 } // namespace
 
 std::vector<std::string> requested_lsms(const KernelCmdline& cmdline) {
@@ -84,11 +95,12 @@ std::optional<StackPrediction> predict_stack(const KernelCmdline* cmdline,
     base = std::move(kept);
   }
 
+  std::vector<std::string> early;
   std::vector<std::string> ordered{"capability"};
   std::vector<std::string> last;
   std::string exclusive_winner;
   for (const auto& name : base) {
-    if (contains(ordered, name) || contains(last, name))
+    if (contains(early, name) || contains(ordered, name) || contains(last, name))
       continue; // the kernel skips names already ordered
     if (auto why = not_built_reason(name, config, kernel, knowledge); !why.empty()) {
       prediction.dropped.push_back({name, why});
@@ -107,8 +119,12 @@ std::optional<StackPrediction> predict_stack(const KernelCmdline* cmdline,
       }
       exclusive_winner = name;
     }
-    (trait->order == "last" ? last : ordered).push_back(name);
+    if (is_early(*trait, config))
+      early.push_back(name);
+    else
+      (trait->order == "last" ? last : ordered).push_back(name);
   }
+  ordered.insert(ordered.begin(), early.begin(), early.end());
   ordered.insert(ordered.end(), last.begin(), last.end());
   prediction.order = std::move(ordered);
   return prediction;
