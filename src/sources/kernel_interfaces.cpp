@@ -131,7 +131,9 @@ KernelConfig parse_kernel_config_line_by_line(const std::string& text) {
     } else if (line.rfind("# CONFIG_", 0) == 0) {
       std::size_t end = line.find(" is not set");
       if (end != std::string_view::npos)
-        config.options[std::string(line.substr(2, end - 2))] = "n";
+        // A std::string, not a literal: GCC 12 raises a false -Wrestrict on
+        // operator=(const char*) here.
+        config.options[std::string(line.substr(2, end - 2))] = std::string("n");
     }
   }
   return config;
