@@ -2,6 +2,7 @@
 // and the built-in knowledge loaded once.
 #pragma once
 
+#include "core/check.h"
 #include "core/facts.h"
 #include "core/knowledge.h"
 #include "parse/cmdline.h"
@@ -59,6 +60,11 @@ inline KernelLog scan(std::initializer_list<std::string_view> lines) {
 
 inline Fact<KernelLog> kernel_log(std::initializer_list<std::string_view> lines) {
   return Fact<KernelLog>::known(scan(lines), {"dmesg.txt"});
+}
+
+// Runs one check on `facts` with the built-in knowledge.
+inline Finding run_check(const CheckDef& def, const Facts& facts) {
+  return def.run(CheckContext{facts, knowledge()});
 }
 
 // A fresh directory under $TMPDIR, removed with everything in it.
