@@ -27,7 +27,9 @@ TEST_CASE("audit.kernel.disabled: pass", "[checks][audit]") {
 }
 
 TEST_CASE("audit.kernel.disabled: fail with audit=0 or audit=off", "[checks][audit]") {
-  for (const char* text : {"audit=0", "audit=1 audit=off", "audit=0 quiet"}) {
+  // The kernel compares "off" without case (strcasecmp in audit_enable).
+  for (const char* text :
+       {"audit=0", "audit=1 audit=off", "audit=0 quiet", "audit=OFF", "audit=Off"}) {
     CAPTURE(text);
     Facts facts;
     facts.active_lsms = active("capability,apparmor");
@@ -39,9 +41,12 @@ TEST_CASE("audit.kernel.disabled: fail with audit=0 or audit=off", "[checks][aud
     REQUIRE(f.evidence.size() == 2);
     CHECK(f.evidence[0].source == "/proc/cmdline");
   }
-  Facts later_on;
-  later_on.cmdline = cmdline("audit=0 audit=1");
-  CHECK(run_check(def, later_on).status == Status::pass);
+  for (const char* text : {"audit=0 audit=1", "audit=ON", "audit=00", "audit=invalid"}) {
+    CAPTURE(text);
+    Facts on;
+    on.cmdline = cmdline(text);
+    CHECK(run_check(def, on).status == Status::pass);
+  }
 }
 
 TEST_CASE("audit.kernel.disabled: fail from the kernel log alone", "[checks][audit]") {
