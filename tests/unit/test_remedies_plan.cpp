@@ -149,6 +149,11 @@ TEST_CASE("make_plan: the backlog action raises to max(8192, 4x)", "[remedies][p
   CHECK(backlog_for("audit_backlog_limit=4096") == "16384");
   CHECK(backlog_for("audit-backlog-limit=100000") == "400000");
   CHECK(backlog_for("audit_backlog_limit=garbage") == "8192");
+  // The kernel reads the value with kstrtouint(str, 0): 0x is hex, a
+  // leading 0 is octal, and trailing junk makes it keep the default (64).
+  CHECK(backlog_for("audit_backlog_limit=0x10000") == "262144");
+  CHECK(backlog_for("audit_backlog_limit=040000") == "65536");
+  CHECK(backlog_for("audit_backlog_limit=65536k") == "8192");
 
   Facts facts = seed_facts();
   facts.kernel_log = kernel_log({"audit: error in audit_log_subj_ctx",
