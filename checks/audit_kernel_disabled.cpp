@@ -6,6 +6,7 @@
 #include "parse/lsm_list.h"
 
 #include <fmt/format.h>
+#include <strings.h>
 
 namespace lsmdoctor::checks {
 namespace {
@@ -17,8 +18,9 @@ const CheckDef audit_kernel_disabled{"audit.kernel.disabled", Severity::warning,
 
 namespace {
 
+// As audit_enable() in kernel/audit.c: "0", or "off" in any case.
 bool is_off(const std::string& value) {
-  return value == "0" || value == "off";
+  return value == "0" || ::strcasecmp(value.c_str(), "off") == 0;
 }
 
 Finding run(const CheckContext& ctx) {

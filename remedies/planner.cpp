@@ -8,6 +8,7 @@
 #include "remedies/targets.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 
 namespace lsmdoctor {
@@ -73,9 +74,11 @@ std::optional<Action> backlog_action(const Facts& facts, const std::vector<Findi
   unsigned current = 64; // the kernel default
   if (facts.cmdline.is_known())
     if (auto v = facts.cmdline->last("audit_backlog_limit")) {
+      // The kernel reads it with kstrtouint(str, 0): 0x hex and 0 octal too,
+      // and anything after the number keeps its default.
       char* end = nullptr;
-      unsigned long n = std::strtoul(v->c_str(), &end, 10);
-      if (end != v->c_str() && n > 0 && n < (1UL << 30))
+      unsigned long n = std::strtoul(v->c_str(), &end, 0);
+      if (end != v->c_str() && *end == '\0' && n > 0 && n < (1UL << 30))
         current = static_cast<unsigned>(n);
     }
   unsigned proposed = std::max(kMinBacklog, current * 4);

@@ -1,0 +1,254 @@
+#include "parse/kernel_log.h"
+#include "test_support.h"
+
+#include <catch2/catch.hpp>
+
+using namespace lsmdoctor;
+using lsmdoctor::test::knowledge;
+using lsmdoctor::test::scan;
+
+namespace {
+
+// A string from a literal with embedded NUL bytes, all of them kept.
+template <std::size_t N> std::string bytes(const char (&text)[N]) {
+  return std::string(text, N - 1);
+}
+
+} // namespace
+
+TEST_CASE("parse_log_line: plain message", "[parse][kernel_log]") {
+  auto p = parse_log_line("audit: error in audit_log_subj_ctx");
+  CHECK(p.format == LogFormat::plain);
+  CHECK(p.message == "audit: error in audit_log_subj_ctx");
+  CHECK(p.timestamp.empty());
+  CHECK_FALSE(p.seconds.has_value());
+}
+
+TEST_CASE("parse_log_line: dmesg with a bracketed time", "[parse][kernel_log]") {
+  auto p = parse_log_line("[    0.123456] msg here");
+  CHECK(p.format == LogFormat::dmesg);
+  CHECK(p.timestamp == "0.123456");
+  REQUIRE(p.seconds.has_value());
+  CHECK(*p.seconds == Approx(0.123456));
+  CHECK(p.message == "msg here");
+
+  auto crlf = parse_log_line("[   12.5] msg\r");
+  CHECK(crlf.format == LogFormat::dmesg);
+  CHECK(crlf.message == "msg");
+}
+
+TEST_CASE("parse_log_line: dmesg -r with a priority", "[parse][kernel_log]") {
+  auto p = parse_log_line("<6>[    0.123456] msg");
+  CHECK(p.format == LogFormat::dmesg_raw);
+  CHECK(p.timestamp == "0.123456");
+  CHECK(*p.seconds == Approx(0.123456));
+  CHECK(p.message == "msg");
+
+  auto facility = parse_log_line("<14>[    1.000000] user msg");
+  CHECK(facility.format == LogFormat::dmesg_raw);
+  CHECK(facility.message == "user msg");
+}
+
+TEST_CASE("parse_log_line: /dev/kmsg records and their continuations", "[parse][kernel_log]") {
+  auto p = parse_log_line("6,1234,5678901,-;audit: error in audit_log_subj_ctx");
+  CHECK(p.format == LogFormat::kmsg);
+  CHECK(p.timestamp == "5678901");
+  CHECK(*p.seconds == Approx(5.678901));
+  CHECK(p.message == "audit: error in audit_log_subj_ctx");
+
+  auto caller = parse_log_line("4,99,100,c,caller=T1;msg");
+  CHECK(caller.format == LogFormat::kmsg);
+  CHECK(caller.message == "msg");
+
+  auto dict = parse_log_line(" SUBSYSTEM=x");
+  CHECK(dict.format == LogFormat::kmsg_dict);
+  CHECK(dict.message.empty());
+  CHECK(parse_log_line(" DEVICE=+usb:1-1").format == LogFormat::kmsg_dict);
+}
+
+TEST_CASE("parse_log_line: journalctl short formats", "[parse][kernel_log]") {
+  SECTION("short") {
+    auto p = parse_log_line("Dec 23 17:02:02 host kernel: msg");
+    CHECK(p.format == LogFormat::journal);
+    CHECK(p.timestamp == "Dec 23 17:02:02");
+    CHECK_FALSE(p.seconds.has_value());
+    CHECK(p.message == "msg");
+  }
+  SECTION("short with a single digit day") {
+    auto p = parse_log_line("Dec  3 17:02:02 host kernel: msg");
+    CHECK(p.format == LogFormat::journal);
+    CHECK(p.timestamp == "Dec  3 17:02:02");
+    CHECK(p.message == "msg");
+  }
+  SECTION("short-precise") {
+    auto p = parse_log_line("Dec 23 17:02:02.123456 host kernel: msg");
+    CHECK(p.format == LogFormat::journal);
+    CHECK(p.timestamp == "Dec 23 17:02:02.123456");
+  }
+  SECTION("short-iso") {
+    auto p = parse_log_line("2025-12-23T17:02:02+0000 host kernel: msg");
+    CHECK(p.format == LogFormat::journal);
+    CHECK(p.timestamp == "2025-12-23T17:02:02+0000");
+    CHECK(p.message == "msg");
+  }
+  SECTION("short-monotonic") {
+    auto p = parse_log_line("[  12.3] host kernel: msg");
+    CHECK(p.format == LogFormat::journal);
+    CHECK(p.timestamp == "12.3");
+    REQUIRE(p.seconds.has_value());
+    CHECK(*p.seconds == Approx(12.3));
+    CHECK(p.message == "msg");
+  }
+  SECTION("another program's line") {
+    auto p = parse_log_line("Dec 23 17:02:03 host auditctl[12]: Error sending enable request");
+    CHECK(p.format == LogFormat::journal_other);
+    CHECK(p.message == "Error sending enable request");
+    CHECK(parse_log_line("2025-12-23T17:02:02+0000 host systemd[1]: Started x").format ==
+          LogFormat::journal_other);
+  }
+}
+
+TEST_CASE("parse_log_line: dmesg lines that look like journal lines", "[parse][kernel_log]") {
+  auto usb = parse_log_line("[ 3.4] usb 1-1: new device");
+  CHECK(usb.format == LogFormat::dmesg);
+  CHECK(usb.message == "usb 1-1: new device");
+
+  auto audit = parse_log_line("[ 5.0] audit: type=1400 audit(1.2:3): apparmor=\"DENIED\"");
+  CHECK(audit.format == LogFormat::dmesg);
+
+  auto version = parse_log_line("[    0.000000] Linux version 6.18.2 (nixbld@localhost) (gcc): #1");
+  CHECK(version.format == LogFormat::dmesg);
+  CHECK(version.message == "Linux version 6.18.2 (nixbld@localhost) (gcc): #1");
+}
+
+TEST_CASE("parse_log_line: odd input does not crash", "[parse][kernel_log]") {
+  for (std::string_view line : {"", " ", "[", "[]", "[ ] x", "<", "<6>", "<x>[1] y", "6,1;", ";",
+                                "Dec", "Dec 23", "2025-12-23T", "[1.0]", "[1.0] a b: "}) {
+    CAPTURE(line);
+    auto p = parse_log_line(line);
+    CHECK(p.message.size() <= line.size());
+  }
+  std::string nul = bytes("\0\0[ 1.0] \0audit\xff\xfe");
+  auto p = parse_log_line(nul);
+  CHECK(p.message.size() <= nul.size());
+}
+
+TEST_CASE("SignatureMatcher finds literals and {N} numbers", "[parse][kernel_log]") {
+  std::vector<LogSignature> sigs{
+      {"a", "audit: error in audit_log_subj_ctx", "count", "", "", ""},
+      {"b", "audit_panic: {N} callbacks suppressed", "sum", "", "", ""},
+  };
+  SignatureMatcher matcher(sigs);
+  std::vector<std::pair<std::size_t, std::optional<std::uint64_t>>> seen;
+  auto collect = [&](const SignatureMatcher::Match& m) { seen.emplace_back(m.index, m.number); };
+
+  matcher.match("audit: error in audit_log_subj_ctx", collect);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].first == 0);
+  CHECK_FALSE(seen[0].second.has_value());
+
+  seen.clear();
+  matcher.match("audit_panic: 321 callbacks suppressed", collect);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].first == 1);
+  CHECK(seen[0].second == 321u);
+
+  seen.clear();
+  matcher.match("audit_panic: x callbacks suppressed", collect);
+  matcher.match("audit_panic: 12 callbacks", collect);
+  matcher.match("unrelated", collect);
+  CHECK(seen.empty());
+
+  // The first candidate fails, a later one in the same message matches.
+  matcher.match("audit_panic: audit_panic: 7 callbacks suppressed", collect);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].second == 7u);
+
+  seen.clear();
+  matcher.match("audit_panic: 99999999999999999999 callbacks suppressed", collect);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].second == UINT64_MAX);
+}
+
+TEST_CASE("KernelLogScanner counts the built-in signatures", "[parse][kernel_log]") {
+  KernelLog log = scan({
+      "[    0.000000] Linux version 6.18.2 (nixbld@localhost)",
+      "[   10.100000] audit: error in audit_log_subj_ctx",
+      "[   10.200000] audit_panic: 321 callbacks suppressed",
+      "[   11.000000] audit: error in audit_log_subj_ctx",
+      "[   12.000000] audit: audit_lost=5 audit_rate_limit=0 audit_backlog_limit=64",
+      "[   13.000000] audit_panic: 79 callbacks suppressed",
+      "[   14.000000] audit: audit_lost=3 audit_rate_limit=0 audit_backlog_limit=64",
+      "[   15.000000] audit: error in audit_log_subj_ctx",
+  });
+  CHECK(log.source == "dmesg.txt");
+  CHECK(log.lines == 8);
+  CHECK(log.count("linux-version") == 1);
+  CHECK(log.count("subj-ctx-error") == 3);
+  CHECK(log.count("obj-ctx-error") == 0);
+  CHECK(log.find("obj-ctx-error") == nullptr);
+
+  const SignatureStats* subj = log.find("subj-ctx-error");
+  REQUIRE(subj != nullptr);
+  CHECK(subj->total == 3);
+  CHECK(subj->first.line == 2);
+  CHECK(subj->first.timestamp == "10.100000");
+  CHECK(*subj->first.seconds == Approx(10.1));
+  CHECK(subj->first.message == "audit: error in audit_log_subj_ctx");
+  CHECK(subj->last.line == 8);
+  CHECK(subj->last.timestamp == "15.000000");
+
+  const SignatureStats* panic = log.find("audit-panic-suppressed");
+  REQUIRE(panic != nullptr);
+  CHECK(panic->matches == 2);
+  CHECK(panic->total == 400); // summed
+  CHECK(panic->first.line == 3);
+  CHECK(panic->last.line == 6);
+
+  const SignatureStats* lost = log.find("audit-lost");
+  REQUIRE(lost != nullptr);
+  CHECK(lost->matches == 2);
+  CHECK(lost->total == 5); // the largest value, not the sum
+}
+
+TEST_CASE("KernelLogScanner skips kmsg continuations and other programs", "[parse][kernel_log]") {
+  KernelLog log = scan({
+      "3,10,10100000,-;audit: error in audit_log_subj_ctx",
+      " SUBSYSTEM=audit",
+      "Dec 23 17:02:03 host auditctl[12]: audit: error in audit_log_subj_ctx",
+      "Dec 23 17:02:04 host kernel: audit: error in audit_log_subj_ctx",
+  });
+  CHECK(log.lines == 2);
+  const SignatureStats* subj = log.find("subj-ctx-error");
+  REQUIRE(subj != nullptr);
+  CHECK(subj->matches == 2);
+  CHECK(subj->first.line == 1);
+  CHECK(subj->first.timestamp == "10100000");
+  CHECK(subj->last.line == 4);
+  CHECK(subj->last.timestamp == "Dec 23 17:02:04");
+}
+
+TEST_CASE("KernelLogScanner records truncated lines as warnings", "[parse][kernel_log]") {
+  KernelLogScanner scanner(knowledge(), "big.log");
+  scanner.add(1, "audit: error in audit_log_subj_ctx", true);
+  scanner.add(2, "fine", false);
+  KernelLog log = std::move(scanner).finish();
+  CHECK(log.count("subj-ctx-error") == 1);
+  REQUIRE(log.warnings.size() == 1);
+  CHECK_THAT(log.warnings[0], Catch::Contains("big.log:1:"));
+}
+
+TEST_CASE("KernelLogScanner survives invalid and NUL bytes", "[parse][kernel_log]") {
+  KernelLogScanner scanner(knowledge(), "bad.log");
+  std::string nul_line = bytes("[ 1.0] audit: error in \0audit_log_subj_ctx");
+  std::string nul_inside = bytes("audit: error in audit_log_subj_ctx\0tail");
+  scanner.add(1, nul_line);
+  scanner.add(2, nul_inside);
+  scanner.add(3, "\xff\xfe\x80 audit_panic: 5 callbacks suppressed \xc0");
+  scanner.add(4, std::string_view("\0", 1));
+  KernelLog log = std::move(scanner).finish();
+  CHECK(log.lines == 4);
+  CHECK(log.count("subj-ctx-error") == 1); // the NUL splits the first literal
+  REQUIRE(log.find("audit-panic-suppressed") != nullptr);
+  CHECK(log.find("audit-panic-suppressed")->total == 5);
+}

@@ -1,0 +1,198 @@
+#include "parse/line_reader.h"
+#include "test_support.h"
+
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+using namespace lsmdoctor;
+using lsmdoctor::test::TempDir;
+
+namespace {
+
+struct Line {
+  std::size_t number;
+  std::string text;
+  bool truncated;
+};
+
+Result<LineStats> read_lines(const std::string& path, std::vector<Line>& out) {
+  return for_each_line_in_file(path, [&](std::size_t n, std::string_view text, bool cut) {
+    out.push_back({n, std::string(text), cut});
+  });
+}
+
+constexpr std::size_t kBlock = 1 << 20; // the reader's block size
+
+} // namespace
+
+TEST_CASE("for_each_line reads lines and numbers them", "[parse][line_reader]") {
+  TempDir dir;
+  std::vector<Line> lines;
+  auto stats = read_lines(dir.write("a.log", "one\n\nthree\n"), lines);
+  REQUIRE(stats);
+  CHECK(stats->lines == 3);
+  CHECK(stats->truncated == 0);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].number == 1);
+  CHECK(lines[0].text == "one");
+  CHECK(lines[1].text.empty());
+  CHECK(lines[2].number == 3);
+  CHECK(lines[2].text == "three");
+}
+
+TEST_CASE("for_each_line: the last line without a newline", "[parse][line_reader]") {
+  TempDir dir;
+  std::vector<Line> lines;
+  auto stats = read_lines(dir.write("a.log", "one\ntwo"), lines);
+  REQUIRE(stats);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].text == "two");
+  CHECK_FALSE(lines[1].truncated);
+
+  std::vector<Line> none;
+  auto empty = read_lines(dir.write("empty.log", ""), none);
+  REQUIRE(empty);
+  CHECK(empty->lines == 0);
+  CHECK(none.empty());
+}
+
+namespace {
+
+// `count` numbered lines, each `width` bytes long with its newline.
+std::string numbered_lines(std::size_t count, std::size_t width) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string line = "line " + std::to_string(i + 1) + " ";
+    line.resize(width - 1, '.');
+    out += line + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("for_each_line: lines across the 1 MiB block boundary", "[parse][line_reader]") {
+  TempDir dir;
+  // 100-byte lines: 2^20 is not a multiple of 100, so each block boundary
+  // falls inside a line.
+  const std::size_t count = 2 * kBlock / 100 + 50;
+  std::string content = numbered_lines(count, 100);
+  REQUIRE(kBlock % 100 != 0);
+  std::vector<Line> lines;
+  auto stats = read_lines(dir.write("big.log", content), lines);
+  REQUIRE(stats);
+  CHECK(stats->lines == count);
+  CHECK(stats->truncated == 0);
+  REQUIRE(lines.size() == count);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    if (lines[i].number != i + 1 || lines[i].text != content.substr(i * 100, 99))
+      ++bad;
+  CHECK(bad == 0);
+  std::size_t split = kBlock / 100; // the line the first boundary cuts
+  CHECK(lines[split].text == content.substr(split * 100, 99));
+}
+
+TEST_CASE("for_each_line: the newline on the last byte of a block", "[parse][line_reader]") {
+  TempDir dir;
+  // 64-byte lines divide 2^20: a newline ends the block, the next line
+  // starts exactly on the boundary.
+  const std::size_t count = kBlock / 64 + 1;
+  std::string content = numbered_lines(count, 64);
+  REQUIRE(content[kBlock - 1] == '\n');
+  std::vector<Line> lines;
+  auto stats = read_lines(dir.write("edge.log", content), lines);
+  REQUIRE(stats);
+  REQUIRE(lines.size() == count);
+  CHECK(lines[count - 2].text == content.substr(kBlock - 64, 63));
+  CHECK(lines[count - 1].text == content.substr(kBlock, 63));
+  CHECK(lines[count - 1].number == count);
+}
+
+TEST_CASE("for_each_line cuts lines longer than kMaxLineBytes", "[parse][line_reader]") {
+  TempDir dir;
+  SECTION("inside one block") {
+    std::string content = std::string(kMaxLineBytes + 100, 'x') + "\nafter\n";
+    std::vector<Line> lines;
+    auto stats = read_lines(dir.write("long.log", content), lines);
+    REQUIRE(stats);
+    CHECK(stats->truncated == 1);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].text.size() == kMaxLineBytes);
+    CHECK(lines[0].truncated);
+    CHECK(lines[1].text == "after");
+    CHECK_FALSE(lines[1].truncated);
+  }
+  SECTION("longer than a block, spanning three") {
+    std::string content = "start\n" + std::string(2 * kBlock + 5, 'y') + "\nafter";
+    std::vector<Line> lines;
+    auto stats = read_lines(dir.write("huge.log", content), lines);
+    REQUIRE(stats);
+    CHECK(stats->lines == 3);
+    CHECK(stats->truncated == 1);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1].text == std::string(kMaxLineBytes, 'y'));
+    CHECK(lines[1].truncated);
+    CHECK(lines[2].text == "after");
+  }
+  SECTION("exactly kMaxLineBytes is not cut") {
+    std::vector<Line> lines;
+    auto stats = read_lines(dir.write("exact.log", std::string(kMaxLineBytes, 'z') + "\n"), lines);
+    REQUIRE(stats);
+    CHECK(stats->truncated == 0);
+    REQUIRE(lines.size() == 1);
+    CHECK_FALSE(lines[0].truncated);
+  }
+  SECTION("a long last line without a newline") {
+    std::vector<Line> lines;
+    auto stats =
+        read_lines(dir.write("tail.log", "a\n" + std::string(kMaxLineBytes + 1, 'q')), lines);
+    REQUIRE(stats);
+    CHECK(stats->truncated == 1);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1].truncated);
+    CHECK(lines[1].text.size() == kMaxLineBytes);
+  }
+}
+
+TEST_CASE("for_each_line keeps NUL and invalid bytes", "[parse][line_reader]") {
+  TempDir dir;
+  std::string content("a\0b\n\xff\xfe\n", 7);
+  std::vector<Line> lines;
+  auto stats = read_lines(dir.write("bin.log", content), lines);
+  REQUIRE(stats);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].text == std::string("a\0b", 3));
+  CHECK(lines[1].text == "\xff\xfe");
+}
+
+TEST_CASE("for_each_line_in_file refuses what is not a regular file", "[parse][line_reader]") {
+  TempDir dir;
+  auto noop = [](std::size_t, std::string_view, bool) {};
+
+  auto directory = for_each_line_in_file(dir.path(), noop);
+  REQUIRE_FALSE(directory);
+  CHECK_THAT(directory.error().message, Catch::Contains(dir.path()));
+  CHECK_THAT(directory.error().message, Catch::Contains("directory"));
+
+  std::string fifo = dir.file("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto special = for_each_line_in_file(fifo, noop);
+  REQUIRE_FALSE(special);
+  CHECK_THAT(special.error().message, Catch::StartsWith(fifo + ":"));
+  CHECK_THAT(special.error().message, Catch::Contains("FIFO"));
+
+  auto missing = for_each_line_in_file(dir.file("missing.log"), noop);
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains(dir.file("missing.log")));
+}
+
+TEST_CASE("read_small_file reads up to its limit", "[parse][line_reader]") {
+  TempDir dir;
+  auto text = read_small_file(dir.write("s.txt", "capability,landlock\n"));
+  REQUIRE(text);
+  CHECK(*text == "capability,landlock\n");
+  auto big = read_small_file(dir.write("b.txt", std::string(100, 'x')), 10);
+  REQUIRE_FALSE(big);
+  CHECK_THAT(big.error().message, Catch::Contains("b.txt"));
+}
