@@ -75,7 +75,7 @@ TEST_CASE("audit.log.panic-suppressed", "[checks][log]") {
                                        "[ 2.0] audit_panic: 9 callbacks suppressed"}));
   CHECK(f.status == Status::fail);
   CHECK(f.severity == Severity::warning);
-  CHECK(f.title == "audit_panic messages were rate limited (2 lines)");
+  CHECK(f.title == "330 audit_panic messages were hidden by the printk rate limit");
   REQUIRE(f.evidence.size() == 1);
   CHECK(f.evidence[0].note == "2 lines; 330 suppressed in total");
 }
