@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 #include <libaudit.h>
 #include <poll.h>
 #include <string_view>
 #include <sys/stat.h>
-#include <time.h>
 
 namespace lsmdoctor {
 namespace {
@@ -261,13 +261,13 @@ Fact<AuditStatus> read_captured_audit_status(const std::string& root,
         "no capture of the audit status in the tree (.lsm-doctor/audit_status, the output of "
         "`auditctl -s`); on the host run `sudo lsm-doctor`",
         {path});
-  auto text = read_small_file(path, 64 * 1024);
+  auto text = read_small_file(path, std::size_t{64} * 1024);
   if (!text)
     return Fact<AuditStatus>::unknown(text.error().message, {path});
   auto status = parse_audit_status(*text, path, warnings);
   if (!status)
     return Fact<AuditStatus>::unknown(status.error().message, {path});
-  return Fact<AuditStatus>::known(std::move(*status), {path});
+  return Fact<AuditStatus>::known(*status, {path});
 }
 
 } // namespace lsmdoctor
