@@ -5,6 +5,7 @@
 #include "checks/evidence.h"
 #include "parse/lsm_list.h"
 
+#include <cerrno>
 #include <fmt/format.h>
 #include <strings.h>
 
@@ -44,6 +45,11 @@ Finding run(const CheckContext& ctx) {
     f.evidence.push_back(*boot_off);
     if (facts.active_lsms.is_known())
       f.evidence.push_back(stack_evidence(facts));
+    // The kernel itself confirms it: with audit=0 it never creates the
+    // audit netlink socket, so audit_open() fails with EPROTONOSUPPORT.
+    if (facts.audit_status_errno == EPROTONOSUPPORT)
+      f.evidence.push_back(Evidence{"netlink", 0, "audit_open: Protocol not supported",
+                                    std::nullopt, "", "", "no audit socket: audit is off"});
     f.detail =
         "With audit=0 the kernel creates no audit socket: no AppArmor/SELinux/Landlock denials, "
         "logins or rule hits are recorded, and auditd cannot start. If audit was turned off to "

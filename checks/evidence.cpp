@@ -37,6 +37,13 @@ Evidence kernel_evidence(const Facts& facts) {
   return e;
 }
 
+Evidence audit_status_evidence(const Facts& facts) {
+  Evidence e;
+  e.source = facts.audit_status.from().source;
+  e.excerpt = facts.audit_status->summary();
+  return e;
+}
+
 Evidence log_evidence(const KernelLog& log, const std::string& signature_id,
                       const SignatureStats& stats) {
   Evidence e;

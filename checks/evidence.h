@@ -18,6 +18,8 @@ Evidence kernel_evidence(const Facts& facts);
 // A kernel log signature: count, first and last lines, and the rate.
 Evidence log_evidence(const KernelLog& log, const std::string& signature_id,
                       const SignatureStats& stats);
+// The audit status (AUDIT_GET or its capture).
+Evidence audit_status_evidence(const Facts& facts);
 // "unknown because ..." text for a fact.
 template <class T> std::string why_unknown(const char* what, const Fact<T>& fact) {
   return std::string(what) + " is unknown: " + fact.reason();

@@ -21,22 +21,6 @@ const CheckDef lsm_order_bpf_before_secctx{
 
 namespace {
 
-bool in_defect_range(const Facts& facts, const Knowledge& knowledge, std::string& range_text) {
-  const KernelRange* range = knowledge.range("lsmprop-first-hook");
-  if (!range || !facts.kernel.is_known())
-    return false;
-  KernelRelease from = parse_kernel_release(range->introduced);
-  bool affected = facts.kernel->at_least(from.major, from.minor, from.patch);
-  if (affected && !range->fixed.empty()) {
-    KernelRelease fixed = parse_kernel_release(range->fixed);
-    affected = !facts.kernel->at_least(fixed.major, fixed.minor, fixed.patch);
-  }
-  range_text = range->fixed.empty()
-                   ? fmt::format("{} and newer (no fix known)", range->introduced)
-                   : fmt::format("{} to before {}", range->introduced, range->fixed);
-  return affected;
-}
-
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = lsm_order_bpf_before_secctx;
   StackView stack = judged_stack(ctx.facts, ctx.knowledge);
@@ -60,7 +44,7 @@ Finding run(const CheckContext& ctx) {
   const std::string& module = stack.order[*misplaced];
   std::uint64_t errors = context_error_count(ctx.facts);
   std::string range_text;
-  bool affected = in_defect_range(ctx.facts, ctx.knowledge, range_text);
+  bool affected = in_secctx_defect_range(ctx.facts, ctx.knowledge, range_text);
 
   Severity severity = (errors > 0 || affected) ? Severity::error : Severity::warning;
   Finding f = fail(def, severity, fmt::format("bpf is active before {}", module));

@@ -2,6 +2,8 @@
 
 #include "model/lsm_stack.h"
 
+#include <fmt/format.h>
+
 namespace lsmdoctor::checks {
 
 StackView judged_stack(const Facts& facts, const Knowledge& knowledge) {
@@ -41,6 +43,23 @@ std::uint64_t context_error_count(const Facts& facts) {
   const KernelLog& log = *facts.kernel_log;
   return log.count("subj-ctx-error") + log.count("task-context-error") +
          log.count("obj-ctx-error") + log.count("object-context-error");
+}
+
+bool in_secctx_defect_range(const Facts& facts, const Knowledge& knowledge,
+                            std::string& range_text) {
+  const KernelRange* range = knowledge.range("lsmprop-first-hook");
+  if (!range || !facts.kernel.is_known())
+    return false;
+  KernelRelease from = parse_kernel_release(range->introduced);
+  bool affected = facts.kernel->at_least(from.major, from.minor, from.patch);
+  if (affected && !range->fixed.empty()) {
+    KernelRelease fixed = parse_kernel_release(range->fixed);
+    affected = !facts.kernel->at_least(fixed.major, fixed.minor, fixed.patch);
+  }
+  range_text = range->fixed.empty()
+                   ? fmt::format("{} and newer (no fix known)", range->introduced)
+                   : fmt::format("{} to before {}", range->introduced, range->fixed);
+  return affected;
 }
 
 } // namespace lsmdoctor::checks

@@ -29,4 +29,10 @@ std::vector<std::string> secctx_modules(const std::vector<std::string>& order,
 // (0 when the log is unknown).
 std::uint64_t context_error_count(const Facts& facts);
 
+// Whether the kernel is in the release range where a module ordered after
+// bpf no longer gives audit its contexts (knowledge: lsmprop-first-hook);
+// `range_text` describes the range. False when the release is unknown.
+bool in_secctx_defect_range(const Facts& facts, const Knowledge& knowledge,
+                            std::string& range_text);
+
 } // namespace lsmdoctor::checks

@@ -3,6 +3,7 @@
 #include "parse/cmdline.h"
 
 #include <charconv>
+#include <fmt/format.h>
 
 namespace lsmdoctor {
 
@@ -70,6 +71,11 @@ const SignatureStats* KernelLog::find(const std::string& id) const {
 std::uint64_t KernelLog::count(const std::string& id) const {
   const auto* stats = find(id);
   return stats ? stats->matches : 0;
+}
+
+std::string AuditStatus::summary() const {
+  return fmt::format("enabled={} failure={} pid={} backlog={}/{} lost={}", enabled, failure, pid,
+                     backlog, backlog_limit, lost);
 }
 
 } // namespace lsmdoctor

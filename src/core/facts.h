@@ -80,6 +80,22 @@ struct KernelLog {
   std::uint64_t count(const std::string& id) const;
 };
 
+// The kernel audit status as AUDIT_GET (auditctl -s) reports it.
+struct AuditStatus {
+  int enabled = 0;       // 0 off, 1 on, 2 locked (immutable until reboot)
+  int failure = 1;       // 0 silent, 1 printk, 2 panic
+  std::uint32_t pid = 0; // the registered audit daemon; 0 when none
+  std::uint32_t rate_limit = 0;
+  std::uint32_t backlog_limit = 0;
+  std::uint32_t lost = 0; // records dropped since boot (or the last --reset-lost)
+  std::uint32_t backlog = 0;
+  std::optional<std::uint32_t> backlog_wait_time; // only when the kernel reports it
+  std::optional<std::uint32_t> feature_bitmap;    // netlink only; auditctl -s omits it
+
+  // "enabled=1 failure=1 pid=0 backlog=0/64 lost=0": the fields that matter.
+  std::string summary() const;
+};
+
 // Where the facts as a whole came from.
 enum class Origin { live, root, snapshot, plan };
 
@@ -92,6 +108,10 @@ struct Facts {
   Fact<KernelCmdline> cmdline;
   Fact<KernelConfig> kconfig;
   Fact<KernelLog> kernel_log;
+  Fact<AuditStatus> audit_status;
+  // errno with which the kernel refused the live AUDIT_GET query, 0 otherwise:
+  // EPROTONOSUPPORT confirms audit=0 (no audit netlink socket at all).
+  int audit_status_errno = 0;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

@@ -34,6 +34,36 @@ template <class T> void write_fact(JsonWriter& json, std::string_view name, cons
   json.end_object();
 }
 
+// The audit status as AUDIT_GET reports it; null with a reason when unknown.
+void write_audit_json(JsonWriter& json, const Fact<AuditStatus>& fact) {
+  json.key("audit").begin_object();
+  json.key("status");
+  if (!fact.is_known()) {
+    json.null();
+    json.field("unknown_reason", fact.reason());
+    json.end_object();
+    return;
+  }
+  const AuditStatus& s = *fact;
+  auto number = [&](std::string_view name, std::uint32_t v) {
+    json.field(name, static_cast<std::uint64_t>(v));
+  };
+  json.begin_object();
+  json.field("enabled", s.enabled).field("failure", s.failure);
+  number("pid", s.pid);
+  number("rate_limit", s.rate_limit);
+  number("backlog_limit", s.backlog_limit);
+  number("lost", s.lost);
+  number("backlog", s.backlog);
+  if (s.backlog_wait_time)
+    number("backlog_wait_time", *s.backlog_wait_time);
+  if (s.feature_bitmap)
+    number("feature_bitmap", *s.feature_bitmap);
+  json.end_object();
+  json.field("source", fact.from().source);
+  json.end_object();
+}
+
 void write_evidence(JsonWriter& json, const Evidence& e) {
   json.begin_object();
   json.field("source", e.source);
@@ -117,12 +147,14 @@ std::string render_json(const Report& r) {
   json.field("kernel", r.facts.kernel.is_known() ? std::optional<std::string>(r.facts.kernel->text)
                                                  : std::nullopt);
   write_stack_json(json, r.facts, r.knowledge);
+  write_audit_json(json, r.facts.audit_status);
   json.key("facts").begin_object();
   write_fact(json, "kernel_release", r.facts.kernel);
   write_fact(json, "cmdline", r.facts.cmdline);
   write_fact(json, "active_lsms", r.facts.active_lsms);
   write_fact(json, "kernel_config", r.facts.kconfig);
   write_fact(json, "kernel_log", r.facts.kernel_log);
+  write_fact(json, "audit_status", r.facts.audit_status);
   json.end_object();
   json.key("findings").begin_array();
   for (const auto& f : r.findings)

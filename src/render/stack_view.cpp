@@ -119,6 +119,10 @@ std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
     row("kernel log", fmt::format("{} lines", facts.kernel_log->lines), facts.kernel_log->source);
   else
     row("kernel log", s.warn("unknown"), facts.kernel_log.reason());
+  if (facts.audit_status.is_known())
+    row("audit", facts.audit_status->summary(), facts.audit_status.from().source);
+  else
+    row("audit", s.warn("unknown"), facts.audit_status.reason());
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "parse/kernel_log.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
+#include "sources/audit_status.h"
 #include "sources/kernel_interfaces.h"
 
 #include <cerrno>
@@ -207,6 +208,9 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.active_lsms = gather_stack(options, knowledge, facts.warnings);
   facts.kconfig = gather_kconfig(options, facts.kernel);
   facts.kernel_log = gather_kernel_log(options, knowledge);
+  facts.audit_status = is_live(options)
+                           ? read_live_audit_status(facts.cmdline, facts.audit_status_errno)
+                           : read_captured_audit_status(options.root, facts.warnings);
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);

@@ -6,6 +6,7 @@
   python3-jsonschema is missing);
 - stack.active equals what lsm_list_modules(2) or /sys/kernel/security/lsm
   says, when either can be read;
+- the audit status equals what `auditctl -s` prints, when auditctl can run;
 - an audit.log.* finding fails only when the kernel log (dmesg) really holds
   its message, and does not pass when the log held it before the run.
 Parts the machine cannot answer are skipped with a printed reason.
@@ -83,6 +84,41 @@ def read_dmesg():
     return proc.stdout, "dmesg"
 
 
+def auditctl_status():
+    """`auditctl -s` as a dict of numbers, or (None, reason)."""
+    try:
+        proc = subprocess.run(["auditctl", "-s"], capture_output=True, text=True, check=False)
+    except OSError as e:
+        return None, f"auditctl cannot run: {e.strerror}"
+    fields = {}
+    for line in proc.stdout.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[1].isdigit():
+            fields[words[0]] = int(words[1])
+    if proc.returncode != 0 or "enabled" not in fields:
+        return None, f"auditctl -s exits {proc.returncode}: {proc.stderr.strip()}"
+    return fields, "auditctl -s"
+
+
+def compare_audit_status(report):
+    expected, why = auditctl_status()
+    status = report["audit"]["status"]
+    if expected is None:
+        skip(f"audit status comparison: {why}")
+        return
+    if status is None:
+        expect(False, f"audit status is unknown ({report['audit']['unknown_reason']}) "
+                      f"though auditctl -s works")
+        return
+    # lost and backlog move between the two queries; the settings must not.
+    for key in ("enabled", "failure", "pid", "rate_limit", "backlog_limit", "backlog_wait_time"):
+        if key in expected:
+            expect(status.get(key) == expected[key],
+                   f"audit.status.{key} {status.get(key)} equals auditctl -s {expected[key]}")
+    expect(status["lost"] <= expected["lost"],
+           f"audit.status.lost {status['lost']} <= auditctl -s {expected['lost']} (read later)")
+
+
 def validate(report, schema_path):
     try:
         import jsonschema
@@ -119,6 +155,8 @@ def main():
     else:
         expect(report["stack"]["active"] == names,
                f"stack.active {report['stack']['active']} equals {source} {names}")
+
+    compare_audit_status(report)
 
     log_after, why = read_dmesg()
     if log_after is None:
