@@ -5,6 +5,9 @@
 
 namespace lsmdoctor::checks {
 
+// Named after their check ids, not kCamelCase constants.
+// NOLINTBEGIN(readability-identifier-naming)
+
 extern const CheckDef audit_kernel_disabled;
 extern const CheckDef audit_log_backlog_overflow;
 extern const CheckDef audit_log_obj_ctx_errors;
@@ -19,5 +22,6 @@ extern const CheckDef lsm_secctx_multiple;
 extern const CheckDef lsm_stack_duplicate;
 extern const CheckDef lsm_stack_requested_inactive;
 extern const CheckDef lsm_stack_security_overridden;
+// NOLINTEND(readability-identifier-naming)
 
 } // namespace lsmdoctor::checks

@@ -49,8 +49,8 @@ std::vector<Hypothesis> diagnose_context_errors(const CheckContext& ctx) {
       h.confidence = 0.5;
       h.supports.push_back(
           fmt::format("no context-providing module follows bpf in {}", join_lsm_list(stack.order)));
-      h.contradicts.push_back("no known mainline defect other than the bpf-first order produces "
-                              "these errors");
+      h.contradicts.emplace_back("no known mainline defect other than the bpf-first order produces "
+                                 "these errors");
       h.remedy = "boot a kernel outside the affected range (for example the 6.12 LTS series; on "
                  "NixOS boot.kernelPackages = pkgs.linuxPackages_6_12) and report the kernel, "
                  "lsm order and log upstream";

@@ -4,7 +4,8 @@
 namespace lsmdoctor {
 
 const std::vector<CheckDef>& check_registry() {
-  static const std::vector<CheckDef> registry{
+  static const std::vector<CheckDef> kRegistry{
+      // NOLINT(readability-identifier-naming)
       checks::audit_kernel_disabled,        checks::audit_log_backlog_overflow,
       checks::audit_log_obj_ctx_errors,     checks::audit_log_panic_suppressed,
       checks::audit_log_subj_ctx_errors,    checks::audit_status_failure_panic,
@@ -13,7 +14,7 @@ const std::vector<CheckDef>& check_registry() {
       checks::lsm_secctx_multiple,          checks::lsm_stack_duplicate,
       checks::lsm_stack_requested_inactive, checks::lsm_stack_security_overridden,
   };
-  return registry;
+  return kRegistry;
 }
 
 } // namespace lsmdoctor

@@ -20,17 +20,10 @@ public:
   Fact() : reason_("not gathered") {}
 
   static Fact known(T value, Provenance from) {
-    Fact f;
-    f.value_ = std::move(value);
-    f.from_ = std::move(from);
-    f.reason_.clear();
-    return f;
+    return Fact(std::optional<T>(std::move(value)), std::string(), std::move(from));
   }
   static Fact unknown(std::string reason, Provenance from = {}) {
-    Fact f;
-    f.reason_ = std::move(reason);
-    f.from_ = std::move(from);
-    return f;
+    return Fact(std::nullopt, std::move(reason), std::move(from));
   }
 
   bool is_known() const { return value_.has_value(); }
@@ -43,6 +36,9 @@ public:
   const Provenance& from() const { return from_; }
 
 private:
+  Fact(std::optional<T> value, std::string reason, Provenance from)
+      : value_(std::move(value)), reason_(std::move(reason)), from_(std::move(from)) {}
+
   std::optional<T> value_;
   std::string reason_;
   Provenance from_;

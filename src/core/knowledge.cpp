@@ -266,7 +266,7 @@ Result<Knowledge> load_knowledge(const std::string& dir) {
   }
   ::closedir(d);
   for (const auto& file : names) {
-    TRY(text, read_small_file(dir + "/" + file, 4 << 20));
+    TRY(text, read_small_file(std::string(dir).append("/").append(file), 4 << 20));
     files[file] = std::move(text);
   }
   return load_files(files);

@@ -45,8 +45,11 @@ inline Error make_error(std::string message) {
 // function, otherwise move its value into a new variable `var`.
 #define LSMD_CONCAT_INNER(a, b) a##b
 #define LSMD_CONCAT(a, b) LSMD_CONCAT_INNER(a, b)
+// var is a declarator and cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TRY(var, expr)                                                                             \
   auto LSMD_CONCAT(try_result_, __LINE__) = (expr);                                                \
   if (!LSMD_CONCAT(try_result_, __LINE__))                                                         \
     return LSMD_CONCAT(try_result_, __LINE__).error();                                             \
   auto var = std::move(LSMD_CONCAT(try_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -11,7 +11,7 @@
 namespace lsmdoctor {
 
 // Lines longer than this are cut; the rest of the line is skipped.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 
 struct LineStats {
   std::size_t lines = 0;

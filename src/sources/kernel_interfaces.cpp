@@ -49,7 +49,7 @@ Result<KernelLog> read_kmsg(const Knowledge& knowledge) {
     return make_error(fmt::format("/dev/kmsg: {}", std::strerror(err)));
   }
   KernelLogScanner scanner(knowledge, "/dev/kmsg");
-  std::vector<char> record(16 * 1024);
+  std::vector<char> record(std::size_t{16} * 1024);
   std::size_t number = 0;
   while (true) {
     ssize_t n = ::read(fd, record.data(), record.size());
