@@ -38,13 +38,6 @@ const Action* action(const Plan& plan, const std::string& id) {
   return nullptr;
 }
 
-bool interpolation_escaped(const std::string& text) {
-  for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 1))
-    if (at == 0 || text[at - 1] != '\\')
-      return false;
-  return true;
-}
-
 } // namespace
 
 TEST_CASE("make_plan on the seed case reorders lsm= in place", "[remedies][plan]") {
@@ -214,7 +207,7 @@ TEST_CASE("render_nixos escapes hostile module names", "[remedies][nixos]") {
   REQUIRE_FALSE(plan.empty());
 
   std::string host = remedies::render_nixos(plan, true);
-  CHECK(interpolation_escaped(host));
+  CHECK(test::interpolation_escaped(host));
   CHECK_THAT(host, Catch::Contains("security.lsm = lib.mkForce [ \"landlock\" "
                                    "\"\\${builtins.abort \\\"x\\\"}\" \"apparmor\" "));
   CHECK_THAT(host, Catch::Contains("\"ev\\\"il\\\\\\${x}\\nnext\""));
@@ -223,7 +216,7 @@ TEST_CASE("render_nixos escapes hostile module names", "[remedies][nixos]") {
   CHECK_THAT(host, Catch::EndsWith("}\n"));
 
   std::string other = remedies::render_nixos(plan, false);
-  CHECK(interpolation_escaped(other));
+  CHECK(test::interpolation_escaped(other));
   CHECK_THAT(other, Catch::Contains("boot.kernelParams = [ \"lsm=\\\"landlock,"));
 }
 

@@ -1,5 +1,6 @@
 #include "render/json_writer.h"
 #include "render/quote.h"
+#include "test_support.h"
 
 #include <catch2/catch.hpp>
 
@@ -14,14 +15,6 @@ std::string replacements(int n) {
   for (int i = 0; i < n; ++i)
     out += kReplacement;
   return out;
-}
-
-// Every "${" in `text` is preceded by a backslash.
-bool interpolation_escaped(const std::string& text) {
-  for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 1))
-    if (at == 0 || text[at - 1] != '\\')
-      return false;
-  return true;
 }
 
 } // namespace
@@ -47,7 +40,7 @@ TEST_CASE("nix_string escapes quotes, backslashes and interpolation", "[render][
   CHECK(nix_string("end$") == "\"end$\"");
   CHECK(nix_string("a\nb\tc\rd") == "\"a\\nb\\tc\\rd\"");
   std::string hostile = nix_string("\"; system = builtins.exec [\"x\"]; s = \"${y}");
-  CHECK(interpolation_escaped(hostile));
+  CHECK(test::interpolation_escaped(hostile));
   CHECK(hostile == "\"\\\"; system = builtins.exec [\\\"x\\\"]; s = \\\"\\${y}\"");
 }
 

@@ -21,6 +21,14 @@
 
 namespace lsmdoctor::test {
 
+// Every "${" in `text` is preceded by a backslash (no Nix interpolation).
+inline bool interpolation_escaped(const std::string& text) {
+  for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 1))
+    if (at == 0 || text[at - 1] != '\\')
+      return false;
+  return true;
+}
+
 inline const Knowledge& knowledge() {
   static const Knowledge k = [] {
     auto loaded = builtin_knowledge();
