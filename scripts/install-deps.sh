@@ -4,7 +4,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ccache \
   libcli11-dev libfmt-dev libtomlplusplus-dev catch2 zlib1g-dev \
   libaudit-dev libauparse-dev libsystemd-dev \

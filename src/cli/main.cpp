@@ -1,142 +1,14 @@
-// lsm-doctor's command line: parse arguments, gather facts, run checks,
-// render. The one place that prints and turns errors into exit codes.
-#include "core/check.h"
-#include "core/verdict.h"
-#include "remedies/targets.h"
-#include "render/report.h"
-#include "sources/gather.h"
+// lsm-doctor's command line: parse arguments and dispatch to one command.
+// The one place that turns errors into exit codes.
+#include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace lsmdoctor {
-
-const char* const kToolVersion = LSM_DOCTOR_VERSION;
-
 namespace {
-
-struct Options {
-  std::string root = "/";
-  std::string dmesg;
-  std::string format = "text";
-  std::string fail_on = "error";
-  std::string color = "auto";
-  std::string knowledge_dir;
-  std::string target;
-  std::string explain_id;
-  bool verbose = false;
-};
-
-bool use_color(const std::string& mode) {
-  if (mode == "always")
-    return true;
-  if (mode == "never")
-    return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  return ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-}
-
-bool is_nixos(const std::string& root) {
-  struct stat st {};
-  return ::stat(under_root(root, "/etc/NIXOS").c_str(), &st) == 0 ||
-         ::stat(under_root(root, "/run/current-system").c_str(), &st) == 0;
-}
-
-struct Run {
-  Knowledge knowledge;
-  Facts facts;
-  std::vector<Finding> findings;
-  Plan plan;
-};
-
-Result<Run> run_doctor(const Options& o) {
-  Run run;
-  auto knowledge = o.knowledge_dir.empty() ? builtin_knowledge() : load_knowledge(o.knowledge_dir);
-  if (!knowledge)
-    return knowledge.error();
-  run.knowledge = std::move(*knowledge);
-  GatherOptions gather{o.root, std::nullopt};
-  if (!o.dmesg.empty())
-    gather.dmesg_file = o.dmesg;
-  run.facts = gather_facts(gather, run.knowledge);
-  run.findings = run_checks(CheckContext{run.facts, run.knowledge});
-  run.plan = make_plan(run.facts, run.knowledge, run.findings);
-  return run;
-}
-
-int cmd_check(const Options& o, FailOn fail_on) {
-  auto run = run_doctor(o);
-  if (!run) {
-    std::cerr << "lsm-doctor: " << run.error().message << "\n";
-    return kExitInput;
-  }
-  Report report{
-      run->facts,      run->knowledge, run->findings, run->plan, judge(run->findings, fail_on),
-      is_nixos(o.root)};
-  if (o.format == "json")
-    std::cout << render_json(report);
-  else
-    std::cout << render_text(report, TextOptions{use_color(o.color), o.verbose});
-  return report.verdict.exit_code;
-}
-
-int cmd_stack(const Options& o) {
-  auto run = run_doctor(o);
-  if (!run) {
-    std::cerr << "lsm-doctor: " << run.error().message << "\n";
-    return kExitInput;
-  }
-  if (o.format == "json")
-    std::cout << render_stack_json(run->facts, run->knowledge);
-  else
-    std::cout << render_stack_text(run->facts, run->knowledge,
-                                   TextOptions{use_color(o.color), o.verbose});
-  return run->facts.active_lsms.is_known() ? kExitHealthy : kExitUnknown;
-}
-
-int cmd_fix(const Options& o) {
-  auto run = run_doctor(o);
-  if (!run) {
-    std::cerr << "lsm-doctor: " << run.error().message << "\n";
-    return kExitInput;
-  }
-  if (run->plan.empty()) {
-    std::cerr << "lsm-doctor: nothing to fix\n";
-    return kExitHealthy;
-  }
-  const Plan& plan = run->plan;
-  if (o.target == "cmdline")
-    std::cout << remedies::render_cmdline(plan);
-  else if (o.target == "grub")
-    std::cout << remedies::render_grub(plan);
-  else if (o.target == "systemd-boot")
-    std::cout << remedies::render_systemd_boot(plan);
-  else if (o.target == "nixos")
-    std::cout << remedies::render_nixos(plan, is_nixos(o.root));
-  return kExitHealthy;
-}
-
-int cmd_explain(const Options& o) {
-  if (o.explain_id.empty() || o.explain_id == "--list") {
-    for (const auto& def : check_registry())
-      std::cout << fmt::format("{:<34} {}\n", def.id, def.title);
-    return kExitHealthy;
-  }
-  const CheckDef* def = find_check(o.explain_id);
-  if (!def) {
-    std::cerr << fmt::format("lsm-doctor: no check named '{}' (see lsm-doctor explain --list)\n",
-                             o.explain_id);
-    return kExitUsage;
-  }
-  std::cout << fmt::format("{}\n  {}\n  severity when failing: {}\n", def->id, def->title,
-                           to_string(def->severity));
-  return kExitHealthy;
-}
 
 void add_input_options(CLI::App& app, Options& o) {
   app.add_option("--root", o.root, "read every file under DIR instead of /")->type_name("DIR");

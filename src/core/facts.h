@@ -2,6 +2,7 @@
 // source (live host, --root tree, snapshot or plan). Checks never read files.
 #pragma once
 
+#include "core/audit_facts.h"
 #include "core/fact.h"
 
 #include <cstdint>
@@ -112,6 +113,10 @@ struct Facts {
   // errno with which the kernel refused the live AUDIT_GET query, 0 otherwise:
   // EPROTONOSUPPORT confirms audit=0 (no audit netlink socket at all).
   int audit_status_errno = 0;
+  // Audit rule files the boot loads (sources/audit_rules.cpp).
+  Fact<AuditRules> audit_rules;
+  // audit.log and its rotated files (sources/audit_log.cpp).
+  Fact<AuditLogSummary> audit_log;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

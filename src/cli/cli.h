@@ -1,0 +1,49 @@
+// The command-line layer: options shared by every command, the one run of
+// the doctor they build on, and one function per command (cmd_*.cpp).
+#pragma once
+
+#include "core/check.h"
+#include "core/verdict.h"
+#include "remedies/targets.h"
+#include "render/report.h"
+#include "sources/gather.h"
+
+#include <string>
+#include <vector>
+
+namespace lsmdoctor {
+
+extern const char* const kToolVersion;
+
+struct Options {
+  std::string root = "/";
+  std::string dmesg;
+  std::string format = "text";
+  std::string fail_on = "error";
+  std::string color = "auto";
+  std::string knowledge_dir;
+  std::string target;
+  std::string explain_id;
+  bool verbose = false;
+};
+
+// Everything one doctor run produced.
+struct Run {
+  Knowledge knowledge;
+  Facts facts;
+  std::vector<Finding> findings;
+  Plan plan;
+};
+
+// Loads knowledge, gathers facts, runs the checks and plans the remedies.
+Result<Run> run_doctor(const Options& o);
+
+bool use_color(const std::string& mode);
+bool is_nixos(const std::string& root);
+
+int cmd_check(const Options& o, FailOn fail_on);
+int cmd_stack(const Options& o);
+int cmd_fix(const Options& o);
+int cmd_explain(const Options& o);
+
+} // namespace lsmdoctor

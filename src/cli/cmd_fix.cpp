@@ -1,0 +1,30 @@
+// lsm-doctor fix --target T: the plan rendered for one deployment target.
+#include "cli/cli.h"
+
+#include <iostream>
+
+namespace lsmdoctor {
+
+int cmd_fix(const Options& o) {
+  auto run = run_doctor(o);
+  if (!run) {
+    std::cerr << "lsm-doctor: " << run.error().message << "\n";
+    return kExitInput;
+  }
+  if (run->plan.empty()) {
+    std::cerr << "lsm-doctor: nothing to fix\n";
+    return kExitHealthy;
+  }
+  const Plan& plan = run->plan;
+  if (o.target == "cmdline")
+    std::cout << remedies::render_cmdline(plan);
+  else if (o.target == "grub")
+    std::cout << remedies::render_grub(plan);
+  else if (o.target == "systemd-boot")
+    std::cout << remedies::render_systemd_boot(plan);
+  else if (o.target == "nixos")
+    std::cout << remedies::render_nixos(plan, is_nixos(o.root));
+  return kExitHealthy;
+}
+
+} // namespace lsmdoctor

@@ -1,0 +1,42 @@
+// One run of the doctor, shared by every command that reads a host.
+#include "cli/cli.h"
+
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lsmdoctor {
+
+const char* const kToolVersion = LSM_DOCTOR_VERSION;
+
+bool use_color(const std::string& mode) {
+  if (mode == "always")
+    return true;
+  if (mode == "never")
+    return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+bool is_nixos(const std::string& root) {
+  struct stat st {};
+  return ::stat(under_root(root, "/etc/NIXOS").c_str(), &st) == 0 ||
+         ::stat(under_root(root, "/run/current-system").c_str(), &st) == 0;
+}
+
+Result<Run> run_doctor(const Options& o) {
+  Run run;
+  auto knowledge = o.knowledge_dir.empty() ? builtin_knowledge() : load_knowledge(o.knowledge_dir);
+  if (!knowledge)
+    return knowledge.error();
+  run.knowledge = std::move(*knowledge);
+  GatherOptions gather{o.root, std::nullopt};
+  if (!o.dmesg.empty())
+    gather.dmesg_file = o.dmesg;
+  run.facts = gather_facts(gather, run.knowledge);
+  run.findings = run_checks(CheckContext{run.facts, run.knowledge});
+  run.plan = make_plan(run.facts, run.knowledge, run.findings);
+  return run;
+}
+
+} // namespace lsmdoctor
