@@ -12,13 +12,20 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-// "apparmor=0" and "selinux=0" switch their module off at boot.
+// "apparmor=0" and "selinux=0" switch their module off at boot. Both read
+// the value with kstrtoul(str, 0, ...) and ignore a value it refuses, so
+// "0x0" and "00" are off too and "off" changes nothing
+// (security/apparmor/lsm.c apparmor_enabled_setup, security/selinux/hooks.c
+// selinux_enabled_setup).
 std::string disabled_by_param(const std::string& name, const KernelCmdline* cmdline) {
   if (!cmdline || (name != "apparmor" && name != "selinux"))
     return {};
   auto value = cmdline->last(name);
-  if (value && *value == "0")
-    return fmt::format("disabled by {}=0 on the command line", name);
+  if (!value)
+    return {};
+  auto number = parse_kernel_ulong(*value);
+  if (number && *number == 0)
+    return fmt::format("disabled by {}={} on the command line", name, *value);
   return {};
 }
 
@@ -47,7 +54,47 @@ bool is_early(const LsmTrait& trait, const KernelConfig* config) {
   return true;
 }
 
+// Whether the kernel config is known to build `trait` in.
+bool known_built_in(const LsmTrait& trait, const KernelConfig* config) {
+  return config && !config->options.empty() && !trait.config.empty() &&
+         config->enabled(trait.config);
+}
+
 } // namespace
+
+std::optional<unsigned long> parse_kernel_ulong(const std::string& text) {
+  std::string digits = text;
+  if (!digits.empty() && digits.back() == '\n')
+    digits.pop_back(); // kstrtoul accepts one trailing newline
+  if (!digits.empty() && digits.front() == '+')
+    digits.erase(0, 1);
+  int base = 10;
+  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    base = 16;
+    digits.erase(0, 2);
+  } else if (digits.size() > 1 && digits[0] == '0') {
+    base = 8;
+    digits.erase(0, 1);
+  }
+  if (digits.empty())
+    return std::nullopt;
+  unsigned long value = 0;
+  for (char c : digits) {
+    int digit = -1;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      digit = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      digit = c - 'A' + 10;
+    if (digit < 0 || digit >= base)
+      return std::nullopt;
+    if (value > (~0UL - static_cast<unsigned long>(digit)) / static_cast<unsigned long>(base))
+      return std::nullopt; // -ERANGE
+    value = value * static_cast<unsigned long>(base) + static_cast<unsigned long>(digit);
+  }
+  return value;
+}
 
 std::vector<std::string> requested_lsms(const KernelCmdline& cmdline) {
   if (auto lsm = cmdline.last("lsm"))
@@ -123,6 +170,26 @@ std::optional<StackPrediction> predict_stack(const KernelCmdline* cmdline,
       early.push_back(name);
     else
       (trait->order == "last" ? last : ordered).push_back(name);
+  }
+  // Modules the list cannot leave out, when the config shows them built in:
+  // early modules are initialised by early_security_init() before the
+  // command line is parsed, and since 6.9 LSM_ORDER_LAST modules (ima, evm)
+  // are appended whatever the list says (security/security.c).
+  for (const auto& trait : knowledge.lsms) {
+    if (!known_built_in(trait, config) || contains(early, trait.name) ||
+        contains(ordered, trait.name) || contains(last, trait.name))
+      continue;
+    if (is_early(trait, config)) {
+      early.push_back(trait.name);
+      prediction.implied.push_back(
+          {trait.name, fmt::format("initialised before the command line is read ({}_EARLY=y), "
+                                   "so the list cannot leave it out",
+                                   trait.config)});
+    } else if (trait.order == "last" && kernel && kernel->at_least(6, 9)) {
+      last.push_back(trait.name);
+      prediction.implied.push_back(
+          {trait.name, "ordered last since 6.9 and enabled whenever it is built in"});
+    }
   }
   ordered.insert(ordered.begin(), early.begin(), early.end());
   ordered.insert(ordered.end(), last.begin(), last.end());

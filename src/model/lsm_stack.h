@@ -20,8 +20,15 @@ struct DroppedLsm {
 struct StackPrediction {
   std::vector<std::string> order; // as /sys/kernel/security/lsm would list it
   std::vector<DroppedLsm> dropped;
+  // Modules active although the list does not name them (early lockdown,
+  // ima and evm since 6.9), with the reason.
+  std::vector<DroppedLsm> implied;
   std::string basis; // "lsm=", "CONFIG_LSM", "CONFIG_LSM with security=apparmor"
 };
+
+// The kernel's kstrtoul(text, 0, ...): decimal, 0x hex or 0 octal, an
+// optional '+' and one trailing newline; nullopt when it would refuse.
+std::optional<unsigned long> parse_kernel_ulong(const std::string& text);
 
 // The modules requested on the command line: lsm= when given, otherwise the
 // single security= module; empty when neither is given.

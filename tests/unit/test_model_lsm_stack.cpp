@@ -197,3 +197,50 @@ TEST_CASE("inactive_reason", "[model][lsm_stack]") {
              Catch::Contains("not built in"));
   CHECK(inactive_reason("yama", {"capability"}, nullptr, nullptr, nullptr, k).empty());
 }
+
+TEST_CASE("predict_stack: apparmor= and selinux= are read like kstrtoul base 0",
+          "[model][lsm_stack]") {
+  CHECK(predict("lsm=apparmor apparmor=0x0").order == Names{"capability"});
+  CHECK(predict("lsm=apparmor apparmor=00").order == Names{"capability"});
+  // A value kstrtoul refuses leaves the module as it was.
+  CHECK(predict("lsm=apparmor apparmor=off").order == Names{"capability", "apparmor"});
+  CHECK(predict("lsm=selinux selinux=2").order == Names{"capability", "selinux"});
+}
+
+TEST_CASE("parse_kernel_ulong", "[model][lsm_stack]") {
+  CHECK(parse_kernel_ulong("0") == 0UL);
+  CHECK(parse_kernel_ulong("+17") == 17UL);
+  CHECK(parse_kernel_ulong("0x1f") == 31UL);
+  CHECK(parse_kernel_ulong("010") == 8UL);
+  CHECK(parse_kernel_ulong("1\n") == 1UL);
+  CHECK_FALSE(parse_kernel_ulong("").has_value());
+  CHECK_FALSE(parse_kernel_ulong("08").has_value());
+  CHECK_FALSE(parse_kernel_ulong("-1").has_value());
+  CHECK_FALSE(parse_kernel_ulong("0x").has_value());
+  CHECK_FALSE(parse_kernel_ulong("99999999999999999999999").has_value());
+}
+
+TEST_CASE("predict_stack: early lockdown and ima/evm stay when the list omits them",
+          "[model][lsm_stack]") {
+  auto options = config_with("landlock,lockdown,yama,bpf", {"landlock", "lockdown", "yama", "bpf"});
+  options["CONFIG_SECURITY_LOCKDOWN_LSM_EARLY"] = std::string("y");
+  options["CONFIG_IMA"] = std::string("y");
+  auto p = predict("lsm=landlock,yama,bpf", options);
+  CHECK(p.order == Names{"lockdown", "capability", "landlock", "yama", "bpf", "ima"});
+  REQUIRE(p.implied.size() == 2);
+  CHECK(p.implied[0].name == "lockdown");
+  CHECK(p.implied[1].name == "ima");
+
+  SECTION("before 6.9, ima is not a module of the list") {
+    auto old = predict("lsm=landlock,yama,bpf", options, "6.8.1");
+    CHECK(old.order == Names{"lockdown", "capability", "landlock", "yama", "bpf"});
+  }
+  SECTION("lockdown not built early takes its place only when listed") {
+    options.erase("CONFIG_SECURITY_LOCKDOWN_LSM_EARLY");
+    auto late = predict("lsm=landlock,yama,bpf", options);
+    CHECK(late.order == Names{"capability", "landlock", "yama", "bpf", "ima"});
+  }
+  SECTION("without a config nothing is implied") {
+    CHECK(predict("lsm=landlock,yama,bpf").implied.empty());
+  }
+}
