@@ -18,6 +18,12 @@ extern const char* const kToolVersion;
 struct Options {
   std::string root = "/";
   std::string dmesg;
+  std::vector<std::string> journal_files;
+  std::string journal_dir;
+  int boots = 1;
+  std::string since;
+  std::vector<std::string> audit_logs;
+  std::vector<std::string> audit_rules;
   std::string format = "text";
   std::string fail_on = "error";
   std::string color = "auto";

@@ -30,9 +30,17 @@ Result<Run> run_doctor(const Options& o) {
   if (!knowledge)
     return knowledge.error();
   run.knowledge = std::move(*knowledge);
-  GatherOptions gather{o.root, std::nullopt};
+  GatherOptions gather;
+  gather.root = o.root;
   if (!o.dmesg.empty())
     gather.dmesg_file = o.dmesg;
+  gather.journal_files = o.journal_files;
+  if (!o.journal_dir.empty())
+    gather.journal_dir = o.journal_dir;
+  gather.boots = o.boots;
+  gather.since = o.since;
+  gather.audit_logs = o.audit_logs;
+  gather.audit_rules = o.audit_rules;
   run.facts = gather_facts(gather, run.knowledge);
   run.findings = run_checks(CheckContext{run.facts, run.knowledge});
   run.plan = make_plan(run.facts, run.knowledge, run.findings);

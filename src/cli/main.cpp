@@ -15,6 +15,24 @@ void add_input_options(CLI::App& app, Options& o) {
   app.add_option("--dmesg", o.dmesg,
                  "read the kernel log from FILE (dmesg, dmesg -r, journalctl -k or /dev/kmsg text)")
       ->type_name("FILE");
+  app.add_option("--journal-file", o.journal_files,
+                 "read journal FILE (repeatable) instead of the host's")
+      ->type_name("FILE");
+  app.add_option("--journal-dir", o.journal_dir,
+                 "read the journal files in DIR instead of the host's")
+      ->type_name("DIR");
+  app.add_option("--boots", o.boots, "journal history: the current boot and N-1 before it")
+      ->type_name("N")
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--since", o.since,
+                 "journal history: entries at or after TIME (as journalctl --since)")
+      ->type_name("TIME");
+  app.add_option("--audit-log", o.audit_logs,
+                 "scan this audit.log FILE (repeatable) instead of /var/log/audit")
+      ->type_name("FILE");
+  app.add_option("--audit-rules", o.audit_rules,
+                 "lint this audit rules FILE (repeatable) instead of the host's")
+      ->type_name("FILE");
   app.add_option("--knowledge", o.knowledge_dir, "override the built-in knowledge with DIR/*.toml")
       ->type_name("DIR");
   app.add_option("--format", o.format, "output format")->check(CLI::IsMember({"text", "json"}));

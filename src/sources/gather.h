@@ -6,12 +6,21 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lsmdoctor {
 
 struct GatherOptions {
   std::string root = "/";                // --root: read files under this tree
   std::optional<std::string> dmesg_file; // --dmesg: kernel log as text
+  // Journals (sd-journal): --journal-file (repeatable) or --journal-dir; with
+  // neither, the host's own journal (under --root: ROOT/var/log/journal).
+  std::vector<std::string> journal_files;
+  std::optional<std::string> journal_dir;
+  int boots = 1;                        // --boots N: the current boot and N-1 before it
+  std::string since;                    // --since: journal entries at or after this time
+  std::vector<std::string> audit_logs;  // --audit-log (repeatable)
+  std::vector<std::string> audit_rules; // --audit-rules (repeatable)
 };
 
 // Gathers every fact. With root "/" the running kernel is asked too (system
