@@ -8,4 +8,5 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ccache \
   libcli11-dev libfmt-dev libtomlplusplus-dev catch2 zlib1g-dev \
   libaudit-dev libauparse-dev libsystemd-dev \
-  python3 python3-jsonschema nix-bin mandoc man-db clang-format >/dev/null
+  python3 python3-jsonschema nix-bin mandoc man-db clang-format \
+  qemu-system-x86 busybox-static >/dev/null
