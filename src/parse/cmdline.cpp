@@ -1,5 +1,6 @@
 #include "parse/cmdline.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace lsmdoctor {
@@ -70,7 +71,29 @@ bool needs_quotes(std::string_view value) {
 bool reads_back(const std::string& word, const CmdlineParam& param) {
   std::string_view args = word;
   CmdlineParam back = next_arg(args);
-  return args.empty() && back.key == param.key && back.value == param.value;
+  // An odd number of quotes leaves the kernel inside a quote at the end of
+  // the word, and it would swallow the parameters after it.
+  bool balanced = std::count(word.begin(), word.end(), '"') % 2 == 0;
+  return balanced && args.empty() && back.key == param.key && back.value == param.value;
+}
+
+std::string without_quotes(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (c != '"')
+      out += c;
+  return out;
+}
+
+// Unbalanced quotes with spaces (a"b c) only read back at the very end of a
+// command line. Dropping the quotes keeps the parameter's words together and
+// the parameters after it intact; "--" would end the kernel's part, so it
+// keeps an empty value.
+std::string unquoted_fallback(const CmdlineParam& param) {
+  std::string key = without_quotes(param.key);
+  if (!param.value)
+    return "\"" + key + (key == "--" ? "=" : "") + "\"";
+  return "\"" + key + "=" + without_quotes(*param.value) + "\"";
 }
 
 } // namespace
@@ -108,18 +131,29 @@ KernelCmdline parse_cmdline(std::string_view text) {
 }
 
 std::string format_param(const CmdlineParam& param) {
-  if (!param.value)
-    return param.key;
-  if (!needs_quotes(*param.value))
+  if (!param.value) {
+    // An empty name or one with spaces only survives inside quotes.
+    std::string bare = param.key;
+    if (!bare.empty() && reads_back(bare, param))
+      return bare;
+    std::string quoted = "\"" + param.key + "\"";
+    if (reads_back(quoted, param))
+      return quoted;
+    return unquoted_fallback(param);
+  }
+  if (!needs_quotes(*param.value) && reads_back(param.key + "=" + *param.value, param))
     return param.key + "=" + *param.value;
   // The kernel has no escapes: a quote inside a value only toggles quoting.
   // A value read from the current command line (a"b c"d) comes back bare;
-  // one with plain spaces comes back in quotes. Keep whichever reads back.
+  // one with plain spaces comes back in quotes; a name with spaces needs the
+  // whole parameter quoted. Keep the first form that reads back.
   std::string quoted = param.key + "=\"" + *param.value + "\"";
-  std::string bare = param.key + "=" + *param.value;
-  if (!reads_back(quoted, param) && reads_back(bare, param))
-    return bare;
-  return quoted;
+  for (std::string candidate :
+       {quoted, param.key + "=" + *param.value, param.key + "=\"" + *param.value,
+        "\"" + param.key + "=" + *param.value + "\""})
+    if (reads_back(candidate, param))
+      return candidate;
+  return unquoted_fallback(param);
 }
 
 std::string format_cmdline(const std::vector<CmdlineParam>& params) {

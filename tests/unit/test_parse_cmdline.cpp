@@ -149,3 +149,23 @@ TEST_CASE("format_cmdline round-trips through parse_cmdline", "[parse][cmdline]"
   CHECK(format_param({"quiet", std::nullopt}) == "quiet");
   CHECK(format_cmdline({}) == "");
 }
+
+TEST_CASE("format_cmdline never lets one parameter swallow the next", "[parse][cmdline]") {
+  // Found by fuzz.cmdline: an empty quoted word, a name with spaces, and a
+  // value with an odd number of quotes (only readable at the very end).
+  auto c = parse_cmdline(R"(a "" "b c" x="y z"w audit=1 lsm=" bpf)");
+  REQUIRE(c.params.size() == 6);
+  CHECK(format_param(c.params[1]) == R"("")");
+  CHECK(format_param(c.params[2]) == R"("b c")");
+  auto back = parse_cmdline(format_cmdline(c.params));
+  REQUIRE(back.params.size() == c.params.size());
+  CHECK(back.params[3].key == "x");
+  CHECK(back.params[3].value == "y z\"w");
+  CHECK(back.params[4].key == "audit");
+  CHECK(back.params[4].value == "1");
+  // The unbalanced value keeps its words, without the quote.
+  CHECK(back.params[5].key == "lsm");
+  CHECK(back.params[5].value == " bpf");
+  CmdlineParam hostile{"x", "a\"b c"};
+  CHECK(parse_cmdline(format_param(hostile) + " after=1").params.size() == 2);
+}
