@@ -50,15 +50,9 @@ bool in_secctx_defect_range(const Facts& facts, const Knowledge& knowledge,
   const KernelRange* range = knowledge.range("lsmprop-first-hook");
   if (!range || !facts.kernel.is_known())
     return false;
-  KernelRelease from = parse_kernel_release(range->introduced);
-  bool affected = facts.kernel->at_least(from.major, from.minor, from.patch);
-  if (affected && !range->fixed.empty()) {
-    KernelRelease fixed = parse_kernel_release(range->fixed);
-    affected = !facts.kernel->at_least(fixed.major, fixed.minor, fixed.patch);
-  }
-  range_text = range->fixed.empty()
-                   ? fmt::format("{} and newer (no fix known)", range->introduced)
-                   : fmt::format("{} to before {}", range->introduced, range->fixed);
+  bool affected =
+      release_in_range(*range, facts.kernel->major, facts.kernel->minor, facts.kernel->patch);
+  range_text = describe_range(*range);
   return affected;
 }
 

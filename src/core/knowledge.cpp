@@ -3,6 +3,7 @@
 #include "parse/line_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <dirent.h>
 #include <fmt/format.h>
 #include <map>
@@ -59,6 +60,23 @@ public:
       return make_error(fmt::format("{}: '{}' must be true or false", where(*node, file_), key));
     return *node->value<bool>();
   }
+  Result<std::vector<std::string>> texts(const char* key) const {
+    std::vector<std::string> out;
+    const toml::node* node = table_.get(key);
+    if (!node)
+      return out;
+    const toml::array* array = node->as_array();
+    if (!array)
+      return make_error(
+          fmt::format("{}: '{}' must be an array of strings", where(*node, file_), key));
+    for (const auto& item : *array) {
+      if (!item.is_string())
+        return make_error(
+            fmt::format("{}: '{}' must be an array of strings", where(item, file_), key));
+      out.emplace_back(*item.value<std::string>());
+    }
+    return out;
+  }
   Result<int> integer(const char* key) const {
     const toml::node* node = table_.get(key);
     if (!node)
@@ -83,10 +101,55 @@ Result<std::string> checked_confidence(const Reader& r, const toml::table& t,
   return confidence;
 }
 
+bool is_release(const std::string& s) {
+  if (s.empty())
+    return false;
+  int dots = 0;
+  for (char c : s) {
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      return false;
+  }
+  return dots >= 1 && dots <= 2 && s.front() != '.' && s.back() != '.' &&
+         s.find("..") == std::string::npos;
+}
+
+std::array<int, 3> release_numbers(const std::string& s) {
+  std::array<int, 3> out{0, 0, 0};
+  std::size_t part = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (++part >= out.size())
+        break;
+    } else if (c >= '0' && c <= '9') {
+      out[part] = out[part] * 10 + (c - '0');
+      if (out[part] > 100000)
+        out[part] = 100000;
+    }
+  }
+  return out;
+}
+
+// An optional [from, until) span of releases: each well formed, until after from.
+std::optional<Error> checked_span(const std::string& from, const std::string& until,
+                                  const toml::table& t, const std::string& file,
+                                  const char* from_key, const char* until_key) {
+  if ((!from.empty() && !is_release(from)) || (!until.empty() && !is_release(until)))
+    return make_error(fmt::format("{}: {}/{} must be releases like 6.18 or 6.18.3", where(t, file),
+                                  from_key, until_key));
+  if (!until.empty() && from.empty())
+    return make_error(fmt::format("{}: {} needs {}", where(t, file), until_key, from_key));
+  if (!until.empty() && release_numbers(until) <= release_numbers(from))
+    return make_error(fmt::format("{}: {} {} is not after {} {}", where(t, file), until_key, until,
+                                  from_key, from));
+  return std::nullopt;
+}
+
 Result<LsmTrait> read_lsm(const toml::table& t, const std::string& file) {
   Reader r(t, file,
-           {"name", "id", "secctx", "exclusive", "legacy_major", "order", "config", "source",
-            "confidence", "note"});
+           {"name", "id", "secctx", "secctx_object", "exclusive", "exclusive_from",
+            "exclusive_until", "legacy_major", "order", "config", "source", "confidence", "note"});
   if (auto e = r.check_keys())
     return *e;
   LsmTrait lsm;
@@ -102,7 +165,32 @@ Result<LsmTrait> read_lsm(const toml::table& t, const std::string& file) {
   if (order != "first" && order != "early" && order != "mutable" && order != "last")
     return make_error(
         fmt::format("{}: order must be first, early, mutable or last", where(t, file)));
-  lsm = LsmTrait{name, id, secctx, exclusive, legacy_major, order, config, source, confidence};
+  lsm.name = name;
+  lsm.id = id;
+  lsm.secctx = secctx;
+  lsm.exclusive = exclusive;
+  lsm.legacy_major = legacy_major;
+  lsm.order = order;
+  lsm.config = config;
+  lsm.source = source;
+  lsm.confidence = confidence;
+  TRY(secctx_object, r.flag("secctx_object"));
+  TRY(exclusive_from, r.text("exclusive_from", false));
+  TRY(exclusive_until, r.text("exclusive_until", false));
+  TRY(note, r.text("note", false));
+  if (secctx_object && !secctx)
+    return make_error(fmt::format("{}: secctx_object needs secctx", where(t, file)));
+  if (auto e = checked_span(exclusive_from, exclusive_until, t, file, "exclusive_from",
+                            "exclusive_until"))
+    return *e;
+  if (exclusive != (!exclusive_from.empty() && exclusive_until.empty()))
+    return make_error(fmt::format("{}: exclusive must be true exactly when exclusive_from is set "
+                                  "and exclusive_until is not",
+                                  where(t, file)));
+  lsm.secctx_object = secctx_object;
+  lsm.exclusive_from = exclusive_from;
+  lsm.exclusive_until = exclusive_until;
+  lsm.note = note;
   return lsm;
 }
 
@@ -131,21 +219,10 @@ Result<LogSignature> read_signature(const toml::table& t, const std::string& fil
   return LogSignature{id, pattern, aggregate, meaning, source, confidence};
 }
 
-bool is_release(const std::string& s) {
-  if (s.empty())
-    return false;
-  int dots = 0;
-  for (char c : s) {
-    if (c == '.')
-      ++dots;
-    else if (c < '0' || c > '9')
-      return false;
-  }
-  return dots >= 1 && dots <= 2 && s.front() != '.' && s.back() != '.';
-}
-
 Result<KernelRange> read_range(const toml::table& t, const std::string& file) {
-  Reader r(t, file, {"id", "introduced", "fixed", "summary", "source", "confidence", "note"});
+  Reader r(t, file,
+           {"id", "introduced", "fixed", "summary", "source", "confidence", "note", "unaffected",
+            "nixos_kernel_packages"});
   if (auto e = r.check_keys())
     return *e;
   TRY(id, r.text("id"));
@@ -157,7 +234,104 @@ Result<KernelRange> read_range(const toml::table& t, const std::string& file) {
   if (!is_release(introduced) || (!fixed.empty() && !is_release(fixed)))
     return make_error(
         fmt::format("{}: introduced/fixed must be releases like 6.18 or 6.18.3", where(t, file)));
-  return KernelRange{id, introduced, fixed, summary, source, confidence};
+  if (auto e = checked_span(introduced, fixed, t, file, "introduced", "fixed"))
+    return *e;
+  KernelRange range;
+  range.id = id;
+  range.introduced = introduced;
+  range.fixed = fixed;
+  range.summary = summary;
+  range.source = source;
+  range.confidence = confidence;
+  TRY(unaffected, r.text("unaffected", false));
+  TRY(nixos, r.text("nixos_kernel_packages", false));
+  TRY(note, r.text("note", false));
+  range.unaffected = unaffected;
+  range.nixos_kernel_packages = nixos;
+  range.note = note;
+  return range;
+}
+
+Result<DistroLsmDefault> read_distro(const toml::table& t, const std::string& file) {
+  Reader r(t, file, {"distro", "release", "config_lsm", "source", "confidence", "note"});
+  if (auto e = r.check_keys())
+    return *e;
+  DistroLsmDefault d;
+  TRY(distro, r.text("distro"));
+  TRY(release, r.text("release"));
+  TRY(config_lsm, r.text("config_lsm"));
+  TRY(source, r.text("source"));
+  TRY(confidence, checked_confidence(r, t, file));
+  TRY(note, r.text("note", false));
+  if (config_lsm.empty() || config_lsm.find(' ') != std::string::npos)
+    return make_error(fmt::format("{}: config_lsm must be a comma-separated list without spaces",
+                                  where(t, file)));
+  d = DistroLsmDefault{distro, release, config_lsm, source, confidence, note};
+  return d;
+}
+
+Result<AuditRecordType> read_record(const toml::table& t, const std::string& file) {
+  Reader r(t, file,
+           {"name", "type", "lsm", "marker", "status", "introduced", "meaning", "source",
+            "confidence", "note"});
+  if (auto e = r.check_keys())
+    return *e;
+  AuditRecordType rec;
+  TRY(name, r.text("name"));
+  TRY(type, r.integer("type"));
+  TRY(lsm, r.text("lsm"));
+  TRY(marker, r.text("marker", false));
+  TRY(status, r.text("status"));
+  TRY(introduced, r.text("introduced", false));
+  TRY(meaning, r.text("meaning"));
+  TRY(source, r.text("source"));
+  TRY(confidence, checked_confidence(r, t, file));
+  TRY(note, r.text("note", false));
+  if (status != "mainline" && status != "proposed" && status != "vendor")
+    return make_error(
+        fmt::format("{}: status must be mainline, proposed or vendor", where(t, file)));
+  if ((status == "mainline") == introduced.empty())
+    return make_error(
+        fmt::format("{}: a mainline record needs 'introduced', and only a mainline record has it",
+                    where(t, file)));
+  if (!introduced.empty() && !is_release(introduced))
+    return make_error(fmt::format("{}: introduced must be a release like 6.15", where(t, file)));
+  if (type < 1000 || type > 2999)
+    return make_error(fmt::format("{}: type {} is outside the audit record range 1000-2999",
+                                  where(t, file), type));
+  rec = AuditRecordType{name,       type,    lsm,    marker,     status,
+                        introduced, meaning, source, confidence, note};
+  return rec;
+}
+
+Result<CapabilityLevel> read_level(const toml::table& t, const std::string& file) {
+  Reader r(t, file, {"id", "summary", "source", "confidence"});
+  if (auto e = r.check_keys())
+    return *e;
+  TRY(id, r.text("id"));
+  TRY(summary, r.text("summary"));
+  TRY(source, r.text("source"));
+  TRY(confidence, checked_confidence(r, t, file));
+  return CapabilityLevel{id, summary, source, confidence};
+}
+
+Result<CheckDoc> read_check(const toml::table& t, const std::string& file) {
+  Reader r(t, file, {"id", "severity", "reads", "why", "ranges", "sources", "remedies", "man"});
+  if (auto e = r.check_keys())
+    return *e;
+  CheckDoc doc;
+  TRY(id, r.text("id"));
+  TRY(severity, r.text("severity"));
+  TRY(reads, r.text("reads"));
+  TRY(why, r.text("why"));
+  TRY(ranges, r.texts("ranges"));
+  TRY(sources, r.texts("sources"));
+  TRY(remedies, r.text("remedies"));
+  TRY(man, r.text("man"));
+  if (sources.empty() && ranges.empty())
+    return make_error(fmt::format("{}: a check needs sources or ranges to cite", where(t, file)));
+  doc = CheckDoc{id, severity, reads, why, ranges, sources, remedies, man};
+  return doc;
 }
 
 template <class T, class F>
@@ -189,6 +363,10 @@ void merge(Knowledge& into, Knowledge&& from) {
   append(into.lsms, from.lsms);
   append(into.signatures, from.signatures);
   append(into.kernel_ranges, from.kernel_ranges);
+  append(into.distros, from.distros);
+  append(into.records, from.records);
+  append(into.levels, from.levels);
+  append(into.checks, from.checks);
 }
 
 std::optional<Error> check_unique(const Knowledge& k) {
@@ -202,6 +380,46 @@ std::optional<Error> check_unique(const Knowledge& k) {
   for (const auto& r : k.kernel_ranges)
     if (!seen.insert("range " + r.id).second)
       return make_error(fmt::format("knowledge: kernel range '{}' defined twice", r.id));
+  for (const auto& d : k.distros)
+    if (!seen.insert("distro " + d.distro + " " + d.release).second)
+      return make_error(
+          fmt::format("knowledge: distribution '{} {}' defined twice", d.distro, d.release));
+  for (const auto& r : k.records)
+    if (!seen.insert("record " + r.name).second)
+      return make_error(fmt::format("knowledge: record '{}' defined twice", r.name));
+  for (const auto& l : k.levels)
+    if (!seen.insert("level " + l.id).second)
+      return make_error(fmt::format("knowledge: capability level '{}' defined twice", l.id));
+  for (const auto& c : k.checks)
+    if (!seen.insert("check " + c.id).second)
+      return make_error(fmt::format("knowledge: check '{}' documented twice", c.id));
+  return std::nullopt;
+}
+
+// Names that refer to other entries must resolve.
+std::optional<Error> check_references(const Knowledge& k) {
+  for (const auto& r : k.records)
+    if (r.lsm != "audit" && !k.lsm(r.lsm))
+      return make_error(
+          fmt::format("knowledge: record '{}' names an unknown module '{}'", r.name, r.lsm));
+  for (const auto& d : k.distros) {
+    std::size_t start = 0;
+    while (start <= d.config_lsm.size()) {
+      std::size_t end = d.config_lsm.find(',', start);
+      if (end == std::string::npos)
+        end = d.config_lsm.size();
+      std::string name = d.config_lsm.substr(start, end - start);
+      if (!k.lsm(name))
+        return make_error(fmt::format("knowledge: distribution '{}' lists an unknown module '{}'",
+                                      d.distro, name));
+      start = end + 1;
+    }
+  }
+  for (const auto& c : k.checks)
+    for (const auto& id : c.ranges)
+      if (!k.range(id))
+        return make_error(
+            fmt::format("knowledge: check '{}' cites an unknown kernel range '{}'", c.id, id));
   return std::nullopt;
 }
 
@@ -212,6 +430,8 @@ Result<Knowledge> load_files(const std::map<std::string, std::string>& files) {
     merge(all, std::move(part));
   }
   if (auto e = check_unique(all))
+    return *e;
+  if (auto e = check_references(all))
     return *e;
   return all;
 }
@@ -234,8 +454,9 @@ Result<Knowledge> parse_knowledge(const std::string& text, const std::string& na
                                   err.source().begin.column, err.description()));
   }
   for (const auto& [key, node] : doc) {
-    if (key.str() != "lsm" && key.str() != "signature" && key.str() != "range" &&
-        key.str() != "meta")
+    static const std::set<std::string_view> kTopLevel{"lsm",    "signature", "range", "meta",
+                                                      "distro", "record",    "level", "check"};
+    if (!kTopLevel.count(key.str()))
       return make_error(
           fmt::format("{}: unknown top-level key '{}'", where(node, name), key.str()));
   }
@@ -245,6 +466,14 @@ Result<Knowledge> parse_knowledge(const std::string& text, const std::string& na
   if (auto e = read_array(doc, "signature", name, k.signatures, read_signature))
     return *e;
   if (auto e = read_array(doc, "range", name, k.kernel_ranges, read_range))
+    return *e;
+  if (auto e = read_array(doc, "distro", name, k.distros, read_distro))
+    return *e;
+  if (auto e = read_array(doc, "record", name, k.records, read_record))
+    return *e;
+  if (auto e = read_array(doc, "level", name, k.levels, read_level))
+    return *e;
+  if (auto e = read_array(doc, "check", name, k.checks, read_check))
     return *e;
   return k;
 }
@@ -287,6 +516,36 @@ const KernelRange* Knowledge::range(const std::string& id) const {
   auto it = std::find_if(kernel_ranges.begin(), kernel_ranges.end(),
                          [&](const KernelRange& r) { return r.id == id; });
   return it == kernel_ranges.end() ? nullptr : &*it;
+}
+
+const CheckDoc* Knowledge::check(const std::string& id) const {
+  auto it =
+      std::find_if(checks.begin(), checks.end(), [&](const CheckDoc& c) { return c.id == id; });
+  return it == checks.end() ? nullptr : &*it;
+}
+
+const CapabilityLevel* Knowledge::level(const std::string& id) const {
+  auto it = std::find_if(levels.begin(), levels.end(),
+                         [&](const CapabilityLevel& l) { return l.id == id; });
+  return it == levels.end() ? nullptr : &*it;
+}
+
+const AuditRecordType* Knowledge::record(const std::string& name) const {
+  auto it = std::find_if(records.begin(), records.end(),
+                         [&](const AuditRecordType& r) { return r.name == name; });
+  return it == records.end() ? nullptr : &*it;
+}
+
+bool release_in_range(const KernelRange& range, int major, int minor, int patch) {
+  std::array<int, 3> release{major, minor, patch};
+  if (release < release_numbers(range.introduced))
+    return false;
+  return range.fixed.empty() || release < release_numbers(range.fixed);
+}
+
+std::string describe_range(const KernelRange& range) {
+  return range.fixed.empty() ? fmt::format("{} and newer (no fix known)", range.introduced)
+                             : fmt::format("{} to before {}", range.introduced, range.fixed);
 }
 
 bool Knowledge::provides_secctx(const std::string& name) const {

@@ -204,3 +204,132 @@ confidence = "high"
     CHECK_THAT(missing.error().message, Catch::Contains("nope"));
   }
 }
+
+TEST_CASE("every entry of every table cites a source", "[core][knowledge]") {
+  const Knowledge& k = test::knowledge();
+  std::set<std::string> confidences{"high", "medium", "low"};
+  CHECK(k.distros.size() >= 5);
+  CHECK(k.records.size() >= 10);
+  for (const auto& d : k.distros) {
+    CAPTURE(d.distro);
+    CHECK_FALSE(d.source.empty());
+    CHECK(confidences.count(d.confidence) == 1);
+  }
+  for (const auto& r : k.records) {
+    CAPTURE(r.name);
+    CHECK_FALSE(r.source.empty());
+    CHECK(confidences.count(r.confidence) == 1);
+    // A low-confidence entry explains its doubt.
+    if (r.confidence == "low")
+      CHECK_FALSE(r.note.empty());
+  }
+  for (const auto& r : k.kernel_ranges) {
+    CAPTURE(r.id);
+    if (r.confidence == "low")
+      CHECK_FALSE(r.note.empty());
+  }
+}
+
+TEST_CASE("the kernel ranges the doctor reasons with", "[core][knowledge]") {
+  const Knowledge& k = test::knowledge();
+  const std::pair<const char*, const char*> ranges[] = {
+      {"lsm-syscalls", "6.8"},
+      {"lsm-prop", "6.13"},
+      {"lsm-context", "6.14"},
+      {"landlock-audit", "6.15"},
+      {"multi-context-records", "6.18"},
+      {"subj-ctx-names", "6.18"},
+      {"lsmprop-first-hook", "6.18"},
+      {"bpf-lsm", "5.7"},
+      {"ima-evm-lsm", "6.9"},
+  };
+  for (const auto& [id, introduced] : ranges) {
+    CAPTURE(id);
+    REQUIRE(k.range(id) != nullptr);
+    CHECK(k.range(id)->introduced == introduced);
+  }
+  const KernelRange& flood = *k.range("lsmprop-first-hook");
+  CHECK(release_in_range(flood, 6, 18, 0));
+  CHECK(release_in_range(flood, 7, 0, 11));
+  CHECK_FALSE(release_in_range(flood, 6, 17, 13));
+  CHECK_FALSE(release_in_range(flood, 6, 12, 60));
+  CHECK_FALSE(flood.unaffected.empty());
+  CHECK(flood.nixos_kernel_packages == "pkgs.linuxPackages_6_12");
+  KernelRange fixed;
+  fixed.introduced = "6.18";
+  fixed.fixed = "6.18.9";
+  CHECK(release_in_range(fixed, 6, 18, 8));
+  CHECK_FALSE(release_in_range(fixed, 6, 18, 9));
+  CHECK(describe_range(fixed) == "6.18 to before 6.18.9");
+  CHECK(describe_range(flood) == "6.18 and newer (no fix known)");
+}
+
+TEST_CASE("LSM traits: exclusivity ranges and context providers", "[core][knowledge]") {
+  const Knowledge& k = test::knowledge();
+  CHECK(k.lsm("selinux")->secctx_object);
+  CHECK_FALSE(k.lsm("apparmor")->secctx_object);
+  for (const char* name : {"selinux", "apparmor", "smack"}) {
+    CAPTURE(name);
+    CHECK(k.lsm(name)->exclusive_from == "5.1");
+    CHECK(k.lsm(name)->exclusive_until.empty());
+  }
+  CHECK_FALSE(k.lsm("tomoyo")->exclusive);
+  REQUIRE(k.record("MAC_TASK_CONTEXTS") != nullptr);
+  CHECK(k.record("MAC_TASK_CONTEXTS")->type == 1425);
+  CHECK(k.record("MAC_OBJ_CONTEXTS")->type == 1426);
+  CHECK(k.record("LANDLOCK_ACCESS")->type == 1423);
+  CHECK(k.record("LANDLOCK_ACCESS")->lsm == "landlock");
+  CHECK(k.record("BPF_LSM_ACCESS")->status == "proposed");
+  CHECK(k.record("BPF_LSM_ACCESS")->introduced.empty());
+}
+
+TEST_CASE("parse_knowledge validates the new tables", "[core][knowledge]") {
+  SECTION("a fix not after its introduction") {
+    CHECK_THAT(error_of("[[range]]\nid = \"r\"\nintroduced = \"6.18\"\nfixed = \"6.17.9\"\n"
+                        "summary = \"s\"\nsource = \"s\"\nconfidence = \"high\"\n"),
+               Catch::Contains("is not after"));
+    CHECK_THAT(error_of("[[range]]\nid = \"r\"\nintroduced = \"6.18\"\nfixed = \"6.18.0\"\n"
+                        "summary = \"s\"\nsource = \"s\"\nconfidence = \"high\"\n"),
+               Catch::Contains("is not after"));
+  }
+  SECTION("exclusive without a range, or a range that ended but still exclusive") {
+    CHECK_THAT(error_of("[[lsm]]\nname = \"x\"\nexclusive = true\norder = \"mutable\"\n"
+                        "source = \"s\"\nconfidence = \"high\"\n"),
+               Catch::Contains("exclusive must be true exactly when"));
+    CHECK_THAT(error_of("[[lsm]]\nname = \"x\"\nexclusive = true\nexclusive_from = \"5.1\"\n"
+                        "exclusive_until = \"6.0\"\norder = \"mutable\"\n"
+                        "source = \"s\"\nconfidence = \"high\"\n"),
+               Catch::Contains("exclusive must be true exactly when"));
+    CHECK(error_of("[[lsm]]\nname = \"x\"\nexclusive_from = \"5.1\"\nexclusive_until = \"6.0\"\n"
+                   "order = \"mutable\"\nsource = \"s\"\nconfidence = \"high\"\n")
+              .empty());
+  }
+  SECTION("a distribution or record without a source") {
+    CHECK_THAT(error_of("[[distro]]\ndistro = \"d\"\nrelease = \"1\"\nconfig_lsm = \"bpf\"\n"
+                        "confidence = \"high\"\n"),
+               Catch::Contains("missing 'source'"));
+    CHECK_THAT(error_of("[[record]]\nname = \"R\"\ntype = 1400\nlsm = \"selinux\"\n"
+                        "status = \"mainline\"\nintroduced = \"6.1\"\nmeaning = \"m\"\n"
+                        "confidence = \"high\"\n"),
+               Catch::Contains("missing 'source'"));
+  }
+  SECTION("a proposed record cannot have been introduced; a mainline one must") {
+    CHECK_THAT(error_of("[[record]]\nname = \"R\"\ntype = 1427\nlsm = \"bpf\"\n"
+                        "status = \"proposed\"\nintroduced = \"6.1\"\nmeaning = \"m\"\n"
+                        "source = \"s\"\nconfidence = \"low\"\n"),
+               Catch::Contains("only a mainline record"));
+    CHECK_THAT(error_of("[[record]]\nname = \"R\"\ntype = 14\nlsm = \"bpf\"\n"
+                        "status = \"vendor\"\nmeaning = \"m\"\n"
+                        "source = \"s\"\nconfidence = \"low\"\n"),
+               Catch::Contains("outside the audit record range"));
+  }
+  SECTION("references to unknown modules fail when loading") {
+    TempDir dir;
+    dir.write("extra.toml", "[[distro]]\ndistro = \"d\"\nrelease = \"1\"\n"
+                            "config_lsm = \"landlock,nosuch\"\nsource = \"s\"\n"
+                            "confidence = \"high\"\n");
+    auto k = load_knowledge(dir.path());
+    REQUIRE_FALSE(k);
+    CHECK_THAT(k.error().message, Catch::Contains("nosuch"));
+  }
+}
