@@ -3,6 +3,7 @@
 #include "parse/cmdline.h"
 
 #include "remedies/targets.h"
+#include "render/quote.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -22,6 +23,30 @@ CmdlineEdit merged_edit(const std::vector<Action>& actions) {
         edit.remove.push_back(key);
   }
   return edit;
+}
+
+CmdlineEdit merged_undo(const std::vector<Action>& actions) {
+  std::vector<Action> reverts;
+  for (auto it = actions.rbegin(); it != actions.rend(); ++it) {
+    Action revert;
+    revert.cmdline = it->undo_cmdline;
+    reverts.push_back(std::move(revert));
+  }
+  return merged_edit(reverts);
+}
+
+std::string render_staged(const Plan& plan, std::string_view indent) {
+  std::string out;
+  for (const auto& a : plan.actions) {
+    if (!a.staged())
+      continue;
+    std::string where;
+    for (const auto& s : a.staged_in)
+      where += (where.empty() ? "" : ", ") + s;
+    out += fmt::format("{}staged, reboot to apply: {} (configured in {})\n", indent,
+                       comment_safe(a.summary), comment_safe(where));
+  }
+  return out;
 }
 
 std::vector<CmdlineParam> apply_edits(const std::vector<CmdlineParam>& params,
@@ -57,13 +82,16 @@ std::vector<CmdlineParam> apply_edits(const std::vector<CmdlineParam>& params,
 std::string render_cmdline(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out;
+  std::string out = render_staged(plan);
+  std::vector<Action> pending = plan.pending();
+  if (pending.empty())
+    return out;
   if (plan.current_cmdline && plan.proposed_cmdline) {
     out += fmt::format("  current:  {}\n", *plan.current_cmdline);
     out += fmt::format("  proposed: {}\n", *plan.proposed_cmdline);
     return out;
   }
-  CmdlineEdit edit = merged_edit(plan.actions);
+  CmdlineEdit edit = merged_edit(pending);
   for (const auto& p : edit.set)
     out += fmt::format("  add or replace: {}\n", format_param(p));
   for (const auto& k : edit.remove)

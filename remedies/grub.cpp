@@ -10,8 +10,12 @@ namespace lsmdoctor::remedies {
 std::string render_grub(const Plan& plan) {
   if (plan.empty())
     return "";
-  CmdlineEdit edit = merged_edit(plan.actions);
-  std::string out = "  In /etc/default/grub, inside GRUB_CMDLINE_LINUX=\"...\":\n";
+  std::string out = render_staged(plan);
+  CmdlineEdit edit = merged_edit(plan.pending());
+  if (edit.empty())
+    return out;
+  out += "  In /etc/default/grub, inside GRUB_CMDLINE_LINUX=\"...\"\n"
+         "  (and GRUB_CMDLINE_LINUX_DEFAULT=\"...\", which comes after it and wins):\n";
   for (const auto& p : edit.set)
     out += fmt::format("    replace any {}= with {}  (or add it)\n", p.key, format_param(p));
   for (const auto& k : edit.remove)

@@ -11,13 +11,14 @@ namespace lsmdoctor::remedies {
 std::string render_nixos(const Plan& plan, bool nixos_host) {
   if (plan.empty())
     return "";
-  CmdlineEdit edit = merged_edit(plan.actions);
-  std::string body;
+  std::vector<Action> pending = plan.pending();
+  CmdlineEdit edit = merged_edit(pending);
+  std::string body = render_staged(plan, "  # ");
   std::vector<std::string> params;
   for (const auto& p : edit.set) {
     if (param_name_equal(p.key, "lsm") && nixos_host) {
       const Action* order = nullptr;
-      for (const auto& a : plan.actions)
+      for (const auto& a : pending)
         if (!a.lsm_order.empty())
           order = &a;
       body += "  # Context-providing modules before bpf: audit asks the first module that\n"

@@ -33,10 +33,9 @@ std::optional<Action> lsm_order_action(const Facts& facts, const Knowledge& know
   Action a;
   a.id = "lsm-order";
   a.reboot = true;
+  a.disruption_level = Disruption::medium;
   a.disruption = "one reboot; the same modules stay active, only their order changes";
   a.lost = "nothing: every active module is kept";
-  a.verify = "after the reboot run: lsm-doctor check (expects lsm.order.bpf-before-secctx: pass "
-             "and no new audit context errors)";
 
   std::vector<std::string> base;
   if (order) {
@@ -44,10 +43,12 @@ std::optional<Action> lsm_order_action(const Facts& facts, const Knowledge& know
     base = stack.order;
     a.finding_ids.emplace_back("lsm.order.bpf-before-secctx");
     a.why = "context-providing modules must come before bpf so audit's context lookups reach them";
+    a.verify_expect = {"lsm.order.bpf-before-secctx", "audit.log.subj-ctx-errors"};
   } else if (duplicate) {
     base = parse_lsm_list(facts.cmdline->last("lsm").value_or("")).names;
     a.finding_ids.emplace_back("lsm.stack.duplicate");
     a.why = "each module should be named once";
+    a.verify_expect.emplace_back("lsm.stack.duplicate");
   }
   if (!base.empty()) {
     a.lsm_order = reorder_secctx_before_bpf(base, knowledge);
@@ -56,8 +57,10 @@ std::optional<Action> lsm_order_action(const Facts& facts, const Knowledge& know
   }
   if (facts.cmdline.is_known() && facts.cmdline->last("security")) {
     a.cmdline.remove.emplace_back("security");
-    if (overridden)
+    if (overridden) {
       a.finding_ids.emplace_back("lsm.stack.security-overridden");
+      a.verify_expect.emplace_back("lsm.stack.security-overridden");
+    }
     a.summary += a.summary.empty() ? "remove security=" : " and remove security=";
     if (a.why.empty())
       a.why = "lsm= supersedes security=; keep one source of truth";
@@ -91,9 +94,10 @@ std::optional<Action> backlog_action(const Facts& facts, const std::vector<Findi
   a.finding_ids.emplace_back("audit.log.backlog-overflow");
   a.cmdline.set.push_back({"audit_backlog_limit", std::to_string(proposed)});
   a.reboot = true;
+  a.disruption_level = Disruption::medium;
   a.disruption = "one reboot; up to a few MB more kernel memory while records queue";
   a.lost = "nothing";
-  a.verify = "after the reboot: lsm-doctor check (expects audit.log.backlog-overflow: pass)";
+  a.verify_expect = {"audit.log.backlog-overflow"};
   a.undo = fmt::format("set audit_backlog_limit={} again and reboot", current);
   return a;
 }
@@ -110,15 +114,69 @@ std::optional<Action> reenable_audit_action(const Facts& facts,
   a.finding_ids.emplace_back("audit.kernel.disabled");
   a.cmdline.set.push_back({"audit", "1"});
   a.reboot = true;
+  a.disruption_level = Disruption::medium;
   a.disruption = "one reboot; auditd and audit rules start working again";
   a.lost = "nothing; audit records are produced again (disk use for /var/log/audit)";
-  a.verify = "after the reboot: lsm-doctor check (expects audit.kernel.disabled: pass and "
-             "audit.log.subj-ctx-errors: pass)";
+  a.verify_expect = {"audit.kernel.disabled", "audit.log.subj-ctx-errors"};
   a.undo = "set audit=0 again and reboot";
   return a;
 }
 
+// The edit that puts back what `edit` changes on `current`: old values
+// return, parameters it added go.
+CmdlineEdit undo_edit(const KernelCmdline& current, const CmdlineEdit& edit) {
+  CmdlineEdit undo;
+  auto restore = [&](const std::string& key) {
+    bool present = false;
+    std::optional<std::string> old;
+    for (const auto& p : current.params)
+      if (param_name_equal(p.key, key)) {
+        present = true;
+        old = p.value;
+      }
+    if (present)
+      undo.set.push_back({key, old});
+    else
+      undo.remove.push_back(key);
+  };
+  for (const auto& p : edit.set)
+    restore(p.key);
+  for (const auto& key : edit.remove)
+    restore(key);
+  return undo;
+}
+
+std::string verify_text(const Action& a) {
+  std::string out = fmt::format("{}run {}", a.reboot ? "after the reboot " : "", a.verify_command);
+  if (!a.verify_expect.empty()) {
+    out += "; expect pass:";
+    for (std::size_t i = 0; i < a.verify_expect.size(); ++i)
+      out += (i ? ", " : " ") + a.verify_expect[i];
+  }
+  return out;
+}
+
 } // namespace
+
+std::string_view to_string(Disruption d) {
+  switch (d) {
+  case Disruption::low:
+    return "low";
+  case Disruption::medium:
+    return "medium";
+  case Disruption::high:
+    return "high";
+  }
+  return "medium";
+}
+
+std::vector<Action> Plan::pending() const {
+  std::vector<Action> out;
+  for (const auto& a : actions)
+    if (!a.staged())
+      out.push_back(a);
+  return out;
+}
 
 Plan make_plan(const Facts& facts, const Knowledge& knowledge,
                const std::vector<Finding>& findings) {
@@ -129,6 +187,12 @@ Plan make_plan(const Facts& facts, const Knowledge& knowledge,
     plan.actions.push_back(std::move(*a));
   if (auto a = reenable_audit_action(facts, findings))
     plan.actions.push_back(std::move(*a));
+  for (auto& a : plan.actions) {
+    if (a.verify.empty())
+      a.verify = verify_text(a);
+    if (facts.cmdline.is_known())
+      a.undo_cmdline = undo_edit(*facts.cmdline, a.cmdline);
+  }
   if (facts.cmdline.is_known()) {
     plan.current_cmdline = facts.cmdline->raw;
     if (!plan.empty())

@@ -12,7 +12,10 @@ namespace lsmdoctor::remedies {
 std::string render_systemd_boot(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out;
+  std::string out = render_staged(plan);
+  std::vector<Action> pending = plan.pending();
+  if (pending.empty())
+    return out;
   if (plan.proposed_cmdline) {
     // BOOT_IMAGE= and initrd= are added by the boot loader, not by the user.
     KernelCmdline proposed = parse_cmdline(*plan.proposed_cmdline);
@@ -27,7 +30,7 @@ std::string render_systemd_boot(const Plan& plan) {
                        shell_quote(format_cmdline(kept)));
   } else {
     out += "  In /etc/kernel/cmdline:\n";
-    CmdlineEdit edit = merged_edit(plan.actions);
+    CmdlineEdit edit = merged_edit(pending);
     for (const auto& p : edit.set)
       out += fmt::format("    replace any {}= with {}  (or add it)\n", p.key, format_param(p));
     for (const auto& k : edit.remove)

@@ -6,6 +6,7 @@
 #include "core/plan.h"
 
 #include <string>
+#include <string_view>
 
 namespace lsmdoctor::remedies {
 
@@ -14,6 +15,10 @@ std::vector<CmdlineParam> apply_edits(const std::vector<CmdlineParam>& params,
                                       const std::vector<Action>& actions);
 // The merged edit of every command-line action.
 CmdlineEdit merged_edit(const std::vector<Action>& actions);
+// The merged edit that reverts every action (undo_cmdline, last action first).
+CmdlineEdit merged_undo(const std::vector<Action>& actions);
+// One line per staged action: "staged, reboot to apply: SUMMARY (in SOURCES)".
+std::string render_staged(const Plan& plan, std::string_view indent = "  ");
 
 // Old and new kernel command line.
 std::string render_cmdline(const Plan& plan);
@@ -21,6 +26,11 @@ std::string render_cmdline(const Plan& plan);
 std::string render_grub(const Plan& plan);
 // /etc/kernel/cmdline for systemd-boot / kernel-install.
 std::string render_systemd_boot(const Plan& plan);
+// grubby --update-kernel=ALL --args=... --remove-args=... and its undo.
+std::string render_grubby(const Plan& plan);
+// A reviewed POSIX shell script (set -eu, dry run unless --apply) that makes
+// only the plan's command-line edits in the host's boot configuration.
+std::string render_shell(const Plan& plan, std::string_view tool_version);
 // A NixOS configuration snippet; `nixos_host` selects security.lsm.
 std::string render_nixos(const Plan& plan, bool nixos_host);
 

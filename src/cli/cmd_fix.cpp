@@ -20,6 +20,10 @@ int cmd_fix(const Options& o) {
     std::cout << remedies::render_cmdline(plan);
   else if (o.target == "grub")
     std::cout << remedies::render_grub(plan);
+  else if (o.target == "grubby")
+    std::cout << remedies::render_grubby(plan);
+  else if (o.target == "shell")
+    std::cout << remedies::render_shell(plan, kToolVersion);
   else if (o.target == "systemd-boot")
     std::cout << remedies::render_systemd_boot(plan);
   else if (o.target == "nixos")

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   auto* fix = app.add_subcommand("fix", "print the remediation for one target");
   fix->add_option("--target", o.target, "where the fix is deployed")
       ->required()
-      ->check(CLI::IsMember({"cmdline", "grub", "systemd-boot", "nixos"}));
+      ->check(CLI::IsMember({"cmdline", "grub", "grubby", "systemd-boot", "nixos", "shell"}));
   auto* explain = app.add_subcommand("explain", "explain a check id (--list for all)");
   explain->add_option("id", o.explain_id, "check id");
   explain->add_flag_callback(

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lsmdoctor {
@@ -21,6 +22,12 @@ struct CmdlineEdit {
 
 enum class ActionKind { kernel_cmdline };
 
+// How much applying an action disturbs the running system, on
+// ComplianceAsCode's scale: low (nothing running notices), medium (a reboot
+// or a service restart), high (something stops working as before).
+enum class Disruption { low, medium, high };
+std::string_view to_string(Disruption d);
+
 struct Action {
   std::string id; // stable: "lsm-order", "audit-backlog-limit", ...
   ActionKind kind = ActionKind::kernel_cmdline;
@@ -30,10 +37,20 @@ struct Action {
   CmdlineEdit cmdline;
   std::vector<std::string> lsm_order; // the full new lsm= order, when this action sets it
   bool reboot = true;
-  std::string disruption; // "low": what changes for running services
+  Disruption disruption_level = Disruption::medium;
+  std::string disruption; // what changes for running services
   std::string lost;       // what is lost by applying it ("nothing")
-  std::string verify;     // how to check afterwards
-  std::string undo;       // how to revert
+  std::string verify;     // how to check afterwards, in words
+  // The doctor command to re-run afterwards and the check ids it should then
+  // report as passing.
+  std::string verify_command = "lsm-doctor check";
+  std::vector<std::string> verify_expect;
+  std::string undo;         // how to revert, in words
+  CmdlineEdit undo_cmdline; // the command-line edit that reverts `cmdline`
+  // Boot configuration sources (FILE or FILE:LINE) that already carry this
+  // change while the running kernel does not: staged, a reboot applies it.
+  std::vector<std::string> staged_in;
+  bool staged() const { return !staged_in.empty(); }
 };
 
 struct Plan {
@@ -41,6 +58,9 @@ struct Plan {
   std::optional<std::string> current_cmdline; // the kernel part as read
   std::optional<std::string> proposed_cmdline;
   bool empty() const { return actions.empty(); }
+  // The actions that still need doing (not staged for the next boot).
+  std::vector<Action> pending() const;
+  bool all_staged() const { return !empty() && pending().empty(); }
 };
 
 // Derives the plan from the facts and the findings of one run.

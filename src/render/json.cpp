@@ -107,6 +107,16 @@ void write_finding(JsonWriter& json, const Finding& f) {
   json.end_object();
 }
 
+void write_cmdline_edit(JsonWriter& json, const char* key, const CmdlineEdit& edit) {
+  json.key(key).begin_object();
+  json.key("set").begin_array();
+  for (const auto& p : edit.set)
+    json.begin_object().field("key", p.key).field("value", p.value).end_object();
+  json.end_array();
+  json.string_array("remove", edit.remove);
+  json.end_object();
+}
+
 void write_action(JsonWriter& json, const Action& a) {
   json.begin_object();
   json.field("id", a.id)
@@ -114,17 +124,16 @@ void write_action(JsonWriter& json, const Action& a) {
       .field("summary", a.summary)
       .field("why", a.why);
   json.string_array("finding_ids", a.finding_ids);
-  json.key("cmdline").begin_object();
-  json.key("set").begin_array();
-  for (const auto& p : a.cmdline.set)
-    json.begin_object().field("key", p.key).field("value", p.value).end_object();
-  json.end_array();
-  json.string_array("remove", a.cmdline.remove);
-  json.end_object();
+  write_cmdline_edit(json, "cmdline", a.cmdline);
   if (!a.lsm_order.empty())
     json.string_array("lsm_order", a.lsm_order);
-  json.field("reboot", a.reboot).field("disruption", a.disruption).field("lost", a.lost);
-  json.field("verify", a.verify).field("undo", a.undo);
+  json.field("reboot", a.reboot).field("disruption_level", to_string(a.disruption_level));
+  json.field("disruption", a.disruption).field("lost", a.lost);
+  json.field("verify", a.verify).field("verify_command", a.verify_command);
+  json.string_array("verify_expect", a.verify_expect);
+  json.field("undo", a.undo);
+  write_cmdline_edit(json, "undo_cmdline", a.undo_cmdline);
+  json.string_array("staged_in", a.staged_in);
   json.end_object();
 }
 
@@ -178,8 +187,10 @@ std::string render_json(const Report& r) {
   if (!r.plan.empty()) {
     json.field("cmdline", remedies::render_cmdline(r.plan));
     json.field("grub", remedies::render_grub(r.plan));
+    json.field("grubby", remedies::render_grubby(r.plan));
     json.field("systemd-boot", remedies::render_systemd_boot(r.plan));
     json.field("nixos", remedies::render_nixos(r.plan, r.nixos_host));
+    json.field("shell", remedies::render_shell(r.plan, kToolVersion));
   }
   json.end_object();
   json.end_object();

@@ -111,15 +111,25 @@ void render_plan(std::string& out, const Report& r, const Style& s) {
   int n = 0;
   for (const auto& a : r.plan.actions) {
     out += fmt::format("  {}. {}\n", ++n, s.bold(comment_safe(a.summary)));
+    if (a.staged()) {
+      std::string where;
+      for (const auto& source : a.staged_in)
+        where += (where.empty() ? "" : ", ") + source;
+      out += wrap("staged, reboot to apply: already configured in " + comment_safe(where), 5);
+    }
     out += wrap("why: " + a.why, 5);
-    out +=
-        wrap(fmt::format("reboot: {}; disruption: {}", a.reboot ? "yes" : "no", a.disruption), 5);
+    out += wrap(fmt::format("reboot: {}; disruption ({}): {}", a.reboot ? "yes" : "no",
+                            to_string(a.disruption_level), a.disruption),
+                5);
     out += wrap("lost: " + a.lost, 5);
     out += wrap("verify: " + a.verify, 5);
     out += wrap("undo: " + a.undo, 5);
   }
   out += "\n  " + s.bold("Kernel command line") + "\n" + indent(remedies::render_cmdline(r.plan));
+  if (r.plan.all_staged())
+    return;
   out += "\n  " + s.bold("GRUB") + "\n" + indent(remedies::render_grub(r.plan));
+  out += "\n  " + s.bold("grubby") + "\n" + indent(remedies::render_grubby(r.plan));
   out += "\n  " + s.bold("systemd-boot / kernel-install") + "\n" +
          indent(remedies::render_systemd_boot(r.plan));
   out += "\n  " + s.bold("NixOS") + " (configuration.nix, then nixos-rebuild boot)\n";

@@ -41,6 +41,8 @@ GOLDEN_TABLE = [
     ("fix-nixos-seed-nixos", ["fix", "--target", "nixos"], SEED, 0),
     ("fix-cmdline-seed-nixos", ["fix", "--target", "cmdline"], SEED, 0),
     ("fix-systemd-boot-seed-nixos", ["fix", "--target", "systemd-boot"], SEED, 0),
+    ("fix-grubby-seed-nixos", ["fix", "--target", "grubby"], SEED, 0),
+    ("fix-shell-seed-nixos", ["fix", "--target", "shell"], SEED, 0),
 ]
 
 
@@ -148,6 +150,64 @@ def printf_line_output(r, label, snippet):
     return proc.stdout
 
 
+HOSTILE_GRUB = """GRUB_DEFAULT=0
+GRUB_CMDLINE_LINUX_DEFAULT="quiet lsm=bpf,apparmor"
+GRUB_CMDLINE_LINUX='console=ttyS0 lsm=landlock,yama,bpf,apparmor x="$(touch pwned)`id`" security=apparmor'
+
+"""
+
+
+def shell_script_checks(r, label, script):
+    """The fix --target shell script: sh -n and shellcheck accept it, a dry
+    run changes nothing, --apply edits only the plan's keys in a copied
+    /etc/default/grub (with stub grub tools) and keeps a backup."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "fix.sh")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(script)
+        checked = subprocess.run(["sh", "-n", path], capture_output=True, text=True, check=False)
+        r.expect(checked.returncode == 0, f"{label}: sh -n accepts it {checked.stderr}")
+        if shutil.which("shellcheck"):
+            checked = subprocess.run(["shellcheck", "-s", "sh", path], capture_output=True,
+                                     text=True, check=False)
+            r.expect(checked.returncode == 0, f"{label}: shellcheck is clean {checked.stdout}")
+        root = os.path.join(scratch, "root")
+        os.makedirs(os.path.join(root, "etc", "default"))
+        grub = os.path.join(root, "etc", "default", "grub")
+        with open(grub, "w", encoding="utf-8") as f:
+            f.write(HOSTILE_GRUB)
+        stubs = os.path.join(scratch, "bin")
+        os.makedirs(stubs)
+        for tool in ("update-grub", "grub2-mkconfig", "kernel-install"):
+            with open(os.path.join(stubs, tool), "w", encoding="utf-8") as f:
+                f.write(f"#!/bin/sh\necho {tool} \"$@\" >>{scratch}/ran\n")
+            os.chmod(os.path.join(stubs, tool), 0o755)
+        env = {"PATH": stubs + ":/usr/bin:/bin", "LSM_DOCTOR_ROOT": root}
+        dry = subprocess.run(["sh", path], capture_output=True, text=True, check=False,
+                             cwd=scratch, env=env)
+        r.expect(dry.returncode == 0 and "dry run" in dry.stdout,
+                 f"{label}: dry run succeeds {dry.stderr}")
+        with open(grub, encoding="utf-8") as f:
+            r.expect(f.read() == HOSTILE_GRUB, f"{label}: dry run leaves the file alone")
+        r.expect(sorted(os.listdir(scratch)) == ["bin", "fix.sh", "root"],
+                 f"{label}: dry run creates and runs nothing")
+        applied = subprocess.run(["sh", path, "--apply"], capture_output=True, text=True,
+                                 check=False, cwd=scratch, env=env)
+        r.expect(applied.returncode == 0, f"{label}: --apply succeeds {applied.stderr}")
+        r.expect(not os.path.exists(os.path.join(scratch, "pwned")),
+                 f"{label}: no value from the file was executed")
+        r.expect(os.path.exists(grub + ".lsm-doctor.bak"), f"{label}: keeps a backup")
+        ran = os.path.join(scratch, "ran")
+        r.expect(os.path.exists(ran) and open(ran, encoding="utf-8").read() == "update-grub\n",
+                 f"{label}: --apply regenerates grub.cfg with update-grub")
+        shown = subprocess.run(
+            ["sh", "-c", '. "$1"; printf "%s|%s" "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"',
+             "sh", grub], capture_output=True, text=True, check=False, cwd=scratch, env=env)
+        r.expect(not os.path.exists(os.path.join(scratch, "pwned")),
+                 f"{label}: the written file keeps the values literal")
+        return shown.stdout
+
+
 def group_hostile(r):
     scenario = "hostile-cmdline"
     args = scenario_args(scenario)
@@ -178,6 +238,11 @@ def group_hostile(r):
         want = proposed.replace("BOOT_IMAGE=/vmlinuz-linux ", "", 1) + "\n"
         r.expect(printed == want,
                  f"systemd-boot printf prints the proposed command line verbatim: {printed!r}")
+
+    script = r.run(["fix", "--target", "shell", *args]).stdout
+    got = shell_script_checks(r, "fix --target shell (hostile-cmdline)", script)
+    want = 'console=ttyS0 x="$(touch pwned)`id`" security=apparmor lsm=landlock,yama,apparmor,bpf|quiet'
+    r.expect(got == want, f"fix --target shell: only the plan's lsm= changes: {got!r}")
 
     # Every NixOS snippet the fixtures produce parses.
     for name in sorted(os.listdir(".")):

@@ -55,8 +55,16 @@ TEST_CASE("make_plan on the seed case reorders lsm= in place", "[remedies][plan]
   CHECK(a.finding_ids == Names{"lsm.order.bpf-before-secctx"});
   CHECK(a.reboot);
   CHECK(a.undo == "set lsm=landlock,yama,bpf,apparmor again and reboot");
-  CHECK_FALSE(a.verify.empty());
+  CHECK(a.disruption_level == Disruption::medium);
+  CHECK(a.verify_command == "lsm-doctor check");
+  CHECK(a.verify_expect == Names{"lsm.order.bpf-before-secctx", "audit.log.subj-ctx-errors"});
+  CHECK(a.verify == "after the reboot run lsm-doctor check; expect pass: "
+                    "lsm.order.bpf-before-secctx, audit.log.subj-ctx-errors");
+  REQUIRE(a.undo_cmdline.set.size() == 1);
+  CHECK(a.undo_cmdline.set[0].value == "landlock,yama,bpf,apparmor");
+  CHECK(a.undo_cmdline.remove.empty());
   CHECK_FALSE(a.lost.empty());
+  CHECK_FALSE(a.staged());
   REQUIRE(plan.current_cmdline);
   CHECK(*plan.current_cmdline == kSeedCmdline);
   REQUIRE(plan.proposed_cmdline);
@@ -100,6 +108,11 @@ TEST_CASE("make_plan removes security= when present", "[remedies][plan]") {
     CHECK(a->lsm_order == Names{"landlock", "lockdown", "yama", "apparmor", "bpf"});
     CHECK(a->cmdline.remove == Names{"security"});
     CHECK(a->undo == "remove lsm= from the kernel command line and reboot");
+    // Undo: lsm= was not there, security= was.
+    CHECK(a->undo_cmdline.remove == Names{"lsm"});
+    REQUIRE(a->undo_cmdline.set.size() == 1);
+    CHECK(a->undo_cmdline.set[0].key == "security");
+    CHECK(a->undo_cmdline.set[0].value == "apparmor");
     CHECK(*plan.proposed_cmdline == "ro audit=1 lsm=landlock,lockdown,yama,apparmor,bpf");
   }
   SECTION("security= beside lsm= with a correct order") {
