@@ -34,9 +34,15 @@ std::string not_built_reason(const std::string& name, const KernelConfig* config
   const LsmTrait* trait = knowledge.lsm(name);
   if (!trait)
     return "no security module of that name is known; the kernel ignores unknown names";
-  if (name == "integrity" && kernel && kernel->at_least(6, 9))
-    return "since 6.9 'integrity' names no module (IMA and EVM are modules of their own); the "
-           "kernel ignores it";
+  if (name == "integrity") {
+    if (kernel && kernel->at_least(6, 9))
+      return "since 6.9 'integrity' names no module (IMA and EVM are modules of their own); the "
+             "kernel ignores it";
+    // Before 6.9 the integrity module only sets up IMA/EVM's inode cache and
+    // registers no hooks, and only registering hooks puts a name in the list.
+    return "before 6.9 'integrity' is initialised but registers no hooks, so "
+           "/sys/kernel/security/lsm never lists it";
+  }
   if (config && !trait->config.empty() && !config->options.empty() &&
       !config->enabled(trait->config))
     return fmt::format("not built in ({} is not set in the kernel config)", trait->config);

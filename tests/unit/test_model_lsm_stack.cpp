@@ -73,6 +73,15 @@ TEST_CASE("predict_stack: CONFIG_LSM with security=apparmor", "[model][lsm_stack
   REQUIRE(integrity != nullptr);
   CHECK_THAT(integrity->reason, Catch::Contains("6.9"));
 
+  SECTION("before 6.9 integrity is initialised but never listed") {
+    auto old = predict("ro", options, "6.1.0-50-cloud-amd64");
+    CHECK(old.order ==
+          Names{"capability", "landlock", "lockdown", "yama", "selinux", "tomoyo", "bpf"});
+    const DroppedLsm* unlisted = dropped(old, "integrity");
+    REQUIRE(unlisted != nullptr);
+    CHECK_THAT(unlisted->reason, Catch::Contains("registers no hooks"));
+  }
+
   SECTION("without security= CONFIG_LSM is taken as is") {
     auto plain = predict("ro", options);
     CHECK(plain.basis == "CONFIG_LSM");
@@ -188,6 +197,9 @@ TEST_CASE("inactive_reason", "[model][lsm_stack]") {
   KernelRelease release = parse_kernel_release("6.9.1");
   CHECK_THAT(inactive_reason("integrity", {"capability"}, nullptr, nullptr, &release, k),
              Catch::Contains("6.9"));
+  KernelRelease old_release = parse_kernel_release("6.1.0-50-cloud-amd64");
+  CHECK_THAT(inactive_reason("integrity", {"capability"}, nullptr, nullptr, &old_release, k),
+             Catch::Contains("registers no hooks"));
   KernelConfig config;
   config.options = {{"CONFIG_SECURITY_APPARMOR", "y"}};
   CHECK_THAT(inactive_reason("apparmor", {"capability"}, nullptr, &config, nullptr, k),
