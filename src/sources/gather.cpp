@@ -153,8 +153,11 @@ Fact<std::vector<std::string>> gather_stack(const GatherOptions& options,
 
 Fact<KernelConfig> gather_kconfig(const GatherOptions& options, const Fact<KernelRelease>& kernel) {
   std::vector<std::string> candidates{under_root(options.root, "/proc/config.gz")};
-  if (kernel.is_known())
+  if (kernel.is_known()) {
     candidates.push_back(under_root(options.root, "/boot/config-" + kernel->text));
+    // Debian's kernels since 6.19 install the config beside the modules only.
+    candidates.push_back(under_root(options.root, "/usr/lib/modules/" + kernel->text + "/config"));
+  }
   std::string reasons;
   for (const auto& path : candidates) {
     if (!exists(path)) {
@@ -167,7 +170,8 @@ Fact<KernelConfig> gather_kconfig(const GatherOptions& options, const Fact<Kerne
     reasons += (reasons.empty() ? "" : "; ") + config.error().message;
   }
   if (!kernel.is_known())
-    reasons += "; /boot/config-<release> needs the kernel release, which is unknown";
+    reasons += "; /boot/config-<release> and /usr/lib/modules/<release>/config need the kernel "
+               "release, which is unknown";
   return Fact<KernelConfig>::unknown(reasons);
 }
 
