@@ -33,9 +33,13 @@ Finding run(const CheckContext& ctx) {
   Finding f = fail(
       def, fmt::format("audit is enabled ({}) but no audit daemon is connected", status.enabled));
   f.evidence.push_back(audit_status_evidence(facts));
+  if (facts.kernel_log.is_known())
+    if (const auto* stats = facts.kernel_log->find("printk-skb-suppressed"))
+      f.evidence.push_back(log_evidence(*facts.kernel_log, "printk-skb-suppressed", *stats));
   f.detail = "With no daemon registered (pid 0) the kernel writes every audit record to the "
              "kernel log as 'audit: type=...' lines, rate limited (kauditd_printk_skb: N "
-             "callbacks suppressed), and with audit=1 it holds them in a queue that overflows "
+             "callbacks suppressed counts the echoes skipped, not lost records), and with audit=1 "
+             "it holds them in a queue that overflows "
              "into lost records. Each context error adds to that flood. Start the daemon "
              "(`systemctl enable --now auditd`; on NixOS security.auditd.enable = true) and "
              "check that it stays up.";

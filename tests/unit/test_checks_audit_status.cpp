@@ -3,6 +3,7 @@
 #include "checks/checks.h"
 #include "parse/cmdline.h"
 #include "parse/lsm_list.h"
+#include "test_support.h"
 
 #include <catch2/catch.hpp>
 #include <cerrno>
@@ -105,6 +106,12 @@ TEST_CASE("audit.status.no-daemon", "[checks][audit_status]") {
   CHECK(f.status == Status::fail);
   CHECK(f.severity == Severity::warning);
   CHECK(f.detail.find("kernel log") != std::string::npos);
+  CHECK(f.evidence.size() == 1);
+  Facts logged = facts_with(s);
+  logged.kernel_log = test::kernel_log({"[ 8.1] kauditd_printk_skb: 208 callbacks suppressed"});
+  Finding with_echoes = run(checks::audit_status_no_daemon, logged);
+  REQUIRE(with_echoes.evidence.size() == 2);
+  CHECK(with_echoes.evidence[1].excerpt.find("kauditd_printk_skb") != std::string::npos);
   s.enabled = 2; // locked without a daemon is as bad
   CHECK(run(checks::audit_status_no_daemon, facts_with(s)).status == Status::fail);
   s.enabled = 0;
