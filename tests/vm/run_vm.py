@@ -5,11 +5,13 @@ the truth: the kernel's own log, /sys/kernel/security/lsm and what auditctl
 actually did.
 
 Usage:
-  run_vm.py LSM_DOCTOR WORK_DIR SCENARIO [--write-fixture DIR]
+  run_vm.py LSM_DOCTOR WORK_DIR SCENARIO [--write-fixture DIR] [--from-log]
   run_vm.py LSM_DOCTOR WORK_DIR --prepare        (fetch every kernel)
 
 WORK_DIR (under the build tree) keeps the initramfs images and the serial
 log of the last run of each scenario (WORK_DIR/logs/<scenario>.log).
+--write-fixture DIR turns the boot into a fixture scenario when it matches the
+truth; --from-log reads the scenario's last serial log instead of booting.
 Exits 77 (skip) with the reason when qemu or the Debian archive is missing.
 """
 import json
@@ -83,11 +85,17 @@ class Boot:
         return None
 
 
-def boot_once(doctor, work, name, kernel, scenario, append):
-    initramfs = initramfs_for(doctor, kernel, work)
+def boot_once(doctor, work, name, kernel, scenario, append, from_log=False):
     log = os.path.join(work, "logs", f"{name}.log")
+    if from_log:
+        with open(log, encoding="utf-8", errors="replace") as f:
+            print(f"{name}: {kernel.release}: read {log}")
+            return Boot(kernel, append, vmlib.parse_console(f.read()))
+    initramfs = initramfs_for(doctor, kernel, work)
     os.makedirs(os.path.dirname(log), exist_ok=True)
     extra = f"lsmd.activity={scenario.get('activity', 0)}"
+    if scenario.get("pause"):
+        extra += f" lsmd.pause={scenario['pause']}"
     if scenario.get("securityfs") is False:
         extra += " lsmd.securityfs=0"
     full = f"{append} {extra}".strip()
@@ -178,11 +186,11 @@ def summarize(boot):
             print(f"    {f['status']:<8} {f['severity']:<8} {f['id']}: {f['title']}")
 
 
-def run_scenario(doctor, work, name, fixture_dir=None):
+def run_scenario(doctor, work, name, fixture_dir=None, from_log=False):
     config = load_scenarios()
     scenario = config["scenarios"][name]
     kernel = kernel_for(config, scenario["kernel"], work)
-    boot = boot_once(doctor, work, name, kernel, scenario, scenario["append"])
+    boot = boot_once(doctor, work, name, kernel, scenario, scenario["append"], from_log)
     summarize(boot)
     diffs = truth_diffs(boot, scenario.get("expect", {}))
     if "remediate" in scenario and not diffs:
@@ -193,7 +201,8 @@ def run_scenario(doctor, work, name, fixture_dir=None):
             fixed = re.sub(r"(^|\s)lsm=\S*", "", scenario["append"]).strip()
             fixed = re.sub(r"(^|\s)security=\S*", "", fixed).strip()
             fixed = f"{fixed} lsm={proposed}".strip()
-            after = boot_once(doctor, work, name + ".remedied", kernel, scenario, fixed)
+            after = boot_once(doctor, work, name + ".remedied", kernel, scenario, fixed,
+                              from_log)
             summarize(after)
             diffs += [f"after the fix: {d}"
                       for d in truth_diffs(after, scenario["remediate"])]
@@ -223,10 +232,15 @@ def main(argv):
                 initramfs_for(doctor, kernel, work)
                 print(f"kernel {name}: {kernel.release}")
             return 0
+        rest = argv[4:]
+        from_log = "--from-log" in rest
+        rest = [a for a in rest if a != "--from-log"]
         fixture = None
-        if len(argv) == 6 and argv[4] == "--write-fixture":
-            fixture = argv[5]
-        return run_scenario(doctor, work, argv[3], fixture)
+        if len(rest) == 2 and rest[0] == "--write-fixture":
+            fixture = rest[1]
+        elif rest:
+            raise SystemExit(__doc__)
+        return run_scenario(doctor, work, argv[3], fixture, from_log)
     except vmlib.Skip as e:
         print(f"SKIP: {e}")
         return vmlib.SKIP
