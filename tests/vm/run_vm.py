@@ -106,6 +106,16 @@ def boot_once(doctor, work, name, kernel, scenario, append, from_log=False):
     return Boot(kernel, append, vmlib.parse_console(text))
 
 
+def parse_auditctl_status(text):
+    """auditctl -s output as {field: int}; empty when it failed."""
+    fields = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].isdigit() and not line.startswith("rc="):
+            fields[parts[0]] = int(parts[1])
+    return fields
+
+
 def truth_diffs(boot, expect):
     """Differences between the doctor's report and what the guest saw."""
     diffs = []
@@ -135,6 +145,26 @@ def truth_diffs(boot, expect):
     if bool(lost) != (got == "fail"):
         diffs.append(f"audit.log.backlog-overflow is {got}; lost-record lines in the "
                      f"kernel log: {lost or 'none'}")
+    # The audit status: the doctor's netlink read against auditctl -s, run
+    # just before it (lost records can only have grown since).
+    status = (boot.report.get("audit") or {}).get("status")
+    truth = parse_auditctl_status(boot.s.get("audit-status", ""))
+    if truth and status:
+        for key in ("enabled", "failure", "pid", "rate_limit", "backlog_limit"):
+            if key in truth and status.get(key) != truth[key]:
+                diffs.append(f"audit status {key}={status.get(key)} but auditctl -s says "
+                             f"{truth[key]}")
+        if "lost" in truth and (status.get("lost") or 0) < truth["lost"]:
+            diffs.append(f"audit status lost={status.get('lost')} but auditctl -s already "
+                         f"said {truth['lost']}")
+    elif truth and not status:
+        diffs.append("auditctl -s read the audit status but the doctor did not")
+    # audit=0 on the command line.
+    audit_off = re.search(r"(^|\s)audit=(0|off)(\s|$)", boot.s.get("cmdline", ""))
+    want = "fail" if audit_off else "pass"
+    if boot.status("audit.kernel.disabled") != want:
+        diffs.append(f"audit.kernel.disabled is {boot.status('audit.kernel.disabled')}, "
+                     f"expected {want} for this command line")
     # What auditctl -b did.
     refused = boot.auditctl_b_rc not in (0, None) and "Operation not supported" in boot.auditctl_b
     errors_found = [f["id"] for f in boot.report["findings"]
