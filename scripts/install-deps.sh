@@ -9,4 +9,5 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   libcli11-dev libfmt-dev libtomlplusplus-dev catch2 zlib1g-dev \
   libaudit-dev libauparse-dev libsystemd-dev \
   python3 python3-jsonschema nix-bin mandoc man-db clang-format \
-  qemu-system-x86 busybox-static >/dev/null
+  qemu-system-x86 busybox-static \
+  prometheus libxml2-utils python3-junitparser >/dev/null

@@ -25,6 +25,7 @@ struct Options {
   std::vector<std::string> audit_logs;
   std::vector<std::string> audit_rules;
   std::string format = "text";
+  std::string output; // -o: write the report to this file (atomically) instead of stdout
   std::string fail_on = "error";
   std::string color = "auto";
   std::string knowledge_dir;
@@ -45,6 +46,9 @@ struct Run {
 Result<Run> run_doctor(const Options& o);
 
 bool use_color(const std::string& mode);
+// Writes a command's output to stdout, or atomically to --output; false
+// (with the reason on stderr) when the file cannot be written.
+bool emit(const Options& o, const std::string& text);
 bool is_nixos(const std::string& root);
 
 int cmd_check(const Options& o, FailOn fail_on);

@@ -14,10 +14,19 @@ int cmd_check(const Options& o, FailOn fail_on) {
   Report report{
       run->facts,      run->knowledge, run->findings, run->plan, judge(run->findings, fail_on),
       is_nixos(o.root)};
+  std::string text;
   if (o.format == "json")
-    std::cout << render_json(report);
+    text = render_json(report);
+  else if (o.format == "sarif")
+    text = render_sarif(report);
+  else if (o.format == "junit")
+    text = render_junit(report);
+  else if (o.format == "prometheus")
+    text = render_prometheus(report);
   else
-    std::cout << render_text(report, TextOptions{use_color(o.color), o.verbose});
+    text = render_text(report, TextOptions{use_color(o.color) && o.output.empty(), o.verbose});
+  if (!emit(o, text))
+    return kExitCantCreate;
   return report.verdict.exit_code;
 }
 

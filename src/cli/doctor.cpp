@@ -1,7 +1,9 @@
 // One run of the doctor, shared by every command that reads a host.
 #include "cli/cli.h"
+#include "core/atomic_file.h"
 
 #include <cstdlib>
+#include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +18,17 @@ bool use_color(const std::string& mode) {
     return false;
   const char* no_color = std::getenv("NO_COLOR");
   return ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+bool emit(const Options& o, const std::string& text) {
+  if (o.output.empty() || o.output == "-") {
+    std::cout << text;
+    return true;
+  }
+  auto written = write_file_atomically(o.output, text);
+  if (!written)
+    std::cerr << "lsm-doctor: " << written.error().message << "\n";
+  return written.has_value();
 }
 
 bool is_nixos(const std::string& root) {

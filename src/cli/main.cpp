@@ -35,7 +35,8 @@ void add_input_options(CLI::App& app, Options& o) {
       ->type_name("FILE");
   app.add_option("--knowledge", o.knowledge_dir, "override the built-in knowledge with DIR/*.toml")
       ->type_name("DIR");
-  app.add_option("--format", o.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", o.format, "output format (stack: text or json)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "prometheus"}));
   app.add_option("--color", o.color, "colour: auto (on a TTY), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-v,--verbose", o.verbose, "show the evidence of passing checks too");
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("--fail-on", o.fail_on, "exit 1 for failures at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   auto* check = app.add_subcommand("check", "run every check (the default)");
+  check->add_option("-o,--output", o.output, "write the report to FILE atomically, not stdout")
+      ->type_name("FILE");
   auto* stack = app.add_subcommand("stack", "show the LSM stack");
   auto* fix = app.add_subcommand("fix", "print the remediation for one target");
   fix->add_option("--target", o.target, "where the fix is deployed")
@@ -79,6 +82,10 @@ int main(int argc, char** argv) {
   }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);
+    if (stack->parsed() && o.format != "text" && o.format != "json") {
+      std::cerr << "lsm-doctor: stack prints --format text or json only\n";
+      return kExitUsage;
+    }
     if (stack->parsed())
       return cmd_stack(o);
     if (fix->parsed())

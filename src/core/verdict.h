@@ -13,12 +13,13 @@ enum class FailOn { error, warning, never };
 
 std::optional<FailOn> parse_fail_on(std::string_view text);
 
-inline constexpr int kExitHealthy = 0;   // nothing at or above the threshold
-inline constexpr int kExitFindings = 1;  // a failure at or above the threshold
-inline constexpr int kExitUnknown = 2;   // nothing failed, but a needed fact was unknown
-inline constexpr int kExitUsage = 64;    // bad command line (EX_USAGE)
-inline constexpr int kExitInput = 65;    // bad input file (EX_DATAERR)
-inline constexpr int kExitInternal = 70; // internal error (EX_SOFTWARE)
+inline constexpr int kExitHealthy = 0;     // nothing at or above the threshold
+inline constexpr int kExitFindings = 1;    // a failure at or above the threshold
+inline constexpr int kExitUnknown = 2;     // nothing failed, but a needed fact was unknown
+inline constexpr int kExitUsage = 64;      // bad command line (EX_USAGE)
+inline constexpr int kExitInput = 65;      // bad input file (EX_DATAERR)
+inline constexpr int kExitInternal = 70;   // internal error (EX_SOFTWARE)
+inline constexpr int kExitCantCreate = 73; // --output could not be written (EX_CANTCREAT)
 
 struct Verdict {
   int exit_code = kExitHealthy;

@@ -94,4 +94,69 @@ std::string sanitize_utf8(std::string_view text) {
   return out;
 }
 
+std::string xml_escape(std::string_view text, bool attribute) {
+  std::string clean = sanitize_utf8(text);
+  std::string out;
+  out.reserve(clean.size());
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    char c = clean[i];
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      continue;
+    case '<':
+      out += "&lt;";
+      continue;
+    case '>':
+      out += "&gt;";
+      continue;
+    case '"':
+      out += "&quot;";
+      continue;
+    case '\'':
+      out += "&apos;";
+      continue;
+    case '\t':
+      out += attribute ? "&#9;" : "\t";
+      continue;
+    case '\n':
+      out += attribute ? "&#10;" : "\n";
+      continue;
+    case '\r':
+      out += "&#13;"; // a literal CR in content would be read as a newline
+      continue;
+    default:
+      break;
+    }
+    auto byte = static_cast<unsigned char>(c);
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+    bool nonchar = byte == 0xEF && i + 2 < clean.size() &&
+                   static_cast<unsigned char>(clean[i + 1]) == 0xBF &&
+                   (static_cast<unsigned char>(clean[i + 2]) & 0xFE) == 0xBE;
+    if (byte < 0x20 || nonchar) {
+      out += "\xEF\xBF\xBD";
+      if (nonchar)
+        i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string prometheus_label_value(std::string_view text) {
+  std::string out;
+  for (char c : sanitize_utf8(text)) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
 } // namespace lsmdoctor

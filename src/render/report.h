@@ -31,6 +31,12 @@ struct TextOptions {
 
 std::string render_text(const Report& report, const TextOptions& options);
 std::string render_json(const Report& report);
+// SARIF 2.1.0: one rule per check id, one result per finding.
+std::string render_sarif(const Report& report);
+// JUnit XML: one test case per check.
+std::string render_junit(const Report& report);
+// Prometheus text exposition: gauges per check status and per signature.
+std::string render_prometheus(const Report& report);
 
 // The stack section alone (lsm-doctor stack).
 std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,

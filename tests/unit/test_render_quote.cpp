@@ -97,3 +97,26 @@ TEST_CASE("json_quote escapes what JSON requires", "[render][quote]") {
   CHECK(json_quote("bad\xFF") == "\"bad" + kReplacement + "\"");
   CHECK(json_quote("</script>") == "\"</script>\"");
 }
+
+TEST_CASE("xml_escape keeps XML well formed", "[render][quote]") {
+  CHECK(xml_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
+  CHECK(xml_escape("]]>") == "]]&gt;");
+  SECTION("attributes keep tab and newline as references, content as is") {
+    CHECK(xml_escape("a\tb\nc\rd") == "a&#9;b&#10;c&#13;d");
+    CHECK(xml_escape("a\tb\nc\rd", false) == "a\tb\nc&#13;d");
+  }
+  SECTION("characters XML 1.0 cannot carry become U+FFFD") {
+    CHECK(xml_escape(std::string("\0\x01\x1b", 3)) == replacements(3));
+    CHECK(xml_escape("\xEF\xBF\xBE\xEF\xBF\xBF") == replacements(2));
+    CHECK(xml_escape("bad\xFF") == "bad" + kReplacement);
+    CHECK(xml_escape("\xEF\xBF\xBD") == kReplacement);
+    CHECK(xml_escape("caf\xC3\xA9") == "caf\xC3\xA9");
+  }
+}
+
+TEST_CASE("prometheus_label_value escapes backslash, quote and newline", "[render][quote]") {
+  CHECK(prometheus_label_value("6.18.2") == "6.18.2");
+  CHECK(prometheus_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
+  CHECK(prometheus_label_value("{x=\"1\"} 2") == "{x=\\\"1\\\"} 2");
+  CHECK(prometheus_label_value("bad\xFF") == "bad" + kReplacement);
+}
