@@ -48,6 +48,7 @@ struct Finding {
   std::vector<Evidence> evidence;
   std::vector<Hypothesis> hypotheses; // most likely first
   std::string confidence;             // "high", "medium", "low" or empty
+  std::string level;                  // a named level (kernel.audit-capability), or empty
 };
 
 } // namespace lsmdoctor

@@ -149,7 +149,8 @@ std::optional<Error> checked_span(const std::string& from, const std::string& un
 Result<LsmTrait> read_lsm(const toml::table& t, const std::string& file) {
   Reader r(t, file,
            {"name", "id", "secctx", "secctx_object", "exclusive", "exclusive_from",
-            "exclusive_until", "legacy_major", "order", "config", "source", "confidence", "note"});
+            "exclusive_until", "legacy_major", "order", "config", "source", "confidence", "note",
+            "audit_rule_fields"});
   if (auto e = r.check_keys())
     return *e;
   LsmTrait lsm;
@@ -178,6 +179,8 @@ Result<LsmTrait> read_lsm(const toml::table& t, const std::string& file) {
   TRY(exclusive_from, r.text("exclusive_from", false));
   TRY(exclusive_until, r.text("exclusive_until", false));
   TRY(note, r.text("note", false));
+  TRY(rule_fields, r.texts("audit_rule_fields"));
+  lsm.audit_rule_fields = rule_fields;
   if (secctx_object && !secctx)
     return make_error(fmt::format("{}: secctx_object needs secctx", where(t, file)));
   if (auto e = checked_span(exclusive_from, exclusive_until, t, file, "exclusive_from",

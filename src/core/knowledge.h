@@ -25,6 +25,8 @@ struct LsmTrait {
   std::string exclusive_from;  // first release with LSM_FLAG_EXCLUSIVE set, when known
   std::string exclusive_until; // first release without it again, empty when still exclusive
   std::string note;            // doubts and disagreements between sources
+  // The audit rule fields (-F subj_type=...) its audit_rule_init accepts.
+  std::vector<std::string> audit_rule_fields;
 };
 
 // A kernel log signature: a literal with an optional {N} number.

@@ -91,6 +91,8 @@ void write_finding(JsonWriter& json, const Finding& f) {
     json.field("detail", f.detail);
   if (!f.confidence.empty())
     json.field("confidence", f.confidence);
+  if (!f.level.empty())
+    json.field("level", f.level);
   json.key("evidence").begin_array();
   for (const auto& e : f.evidence)
     write_evidence(json, e);

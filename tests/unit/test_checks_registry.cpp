@@ -54,7 +54,8 @@ TEST_CASE("run_checks on the seed case: failures first, most severe first", "[ch
   CHECK(findings[2].severity == Severity::warning);
   for (std::size_t i = 3; i < findings.size(); ++i) {
     CAPTURE(findings[i].id);
-    CHECK(findings[i].status != Status::fail);
+    // Informational levels (kernel.audit-capability) may fail at severity info.
+    CHECK((findings[i].status != Status::fail || findings[i].severity == Severity::info));
   }
   CHECK(findings.back().status == Status::not_applicable);
 }
