@@ -65,6 +65,20 @@ Finding run(const CheckContext& ctx) {
         "ahead of bpf in lsm= stops it.",
         errors, module, module);
     f.confidence = "high";
+  } else if (affected && ctx.facts.origin == Origin::plan) {
+    auto audit = ctx.facts.cmdline.is_known() ? ctx.facts.cmdline->last("audit") : std::nullopt;
+    f.detail = fmt::format(
+        "This plan boots kernel {}, in the range {} where this order breaks audit: with bpf "
+        "ahead of {}, audit's subject context lookups reach the BPF LSM's stub and fail. {} "
+        "Put {} ahead of bpf in lsm= before deploying.",
+        ctx.facts.kernel->text, range_text, module,
+        audit == "0" ? "Audit is off (audit=0), which hides the failure; enabling it floods."
+                     : fmt::format("With {} the kernel log will flood with 'audit: error "
+                                   "in audit_log_subj_ctx', records lose subj=, and auditctl "
+                                   "-e/-b/-f/-r fails with 'Operation not supported'.",
+                                   audit ? "audit=" + *audit : "enabled"),
+        module);
+    f.confidence = "high";
   } else if (affected) {
     f.detail = fmt::format(
         "Kernel {} is in the range {} where this order breaks audit: subject context lookups "
@@ -86,7 +100,7 @@ Finding run(const CheckContext& ctx) {
                "(subject context lookups reach the BPF LSM's stub first).";
     f.confidence = "medium";
   }
-  if (stack.predicted) {
+  if (stack.predicted && ctx.facts.origin != Origin::plan) {
     f.detail += " The order was predicted from the configuration, not read from the running "
                 "kernel (" +
                 ctx.facts.active_lsms.reason() + ").";

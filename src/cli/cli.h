@@ -17,6 +17,7 @@ extern const char* const kToolVersion;
 
 struct Options {
   std::string root = "/";
+  std::string plan; // --plan: a planned configuration instead of a host
   std::string dmesg;
   std::vector<std::string> journal_files;
   std::string journal_dir;

@@ -1,6 +1,8 @@
 // One run of the doctor, shared by every command that reads a host.
+#include "checks/plan_scope.h"
 #include "cli/cli.h"
 #include "core/atomic_file.h"
+#include "sources/plan_file.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -43,6 +45,16 @@ Result<Run> run_doctor(const Options& o) {
   if (!knowledge)
     return knowledge.error();
   run.knowledge = std::move(*knowledge);
+  if (!o.plan.empty()) {
+    auto facts = read_plan(o.plan, run.knowledge);
+    if (!facts)
+      return facts.error();
+    run.facts = std::move(*facts);
+    run.findings = run_checks(CheckContext{run.facts, run.knowledge});
+    checks::scope_to_plan(run.findings);
+    run.plan = make_plan(run.facts, run.knowledge, run.findings);
+    return run;
+  }
   GatherOptions gather;
   gather.root = o.root;
   if (!o.dmesg.empty())

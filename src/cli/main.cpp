@@ -33,6 +33,13 @@ void add_input_options(CLI::App& app, Options& o) {
   app.add_option("--audit-rules", o.audit_rules,
                  "lint this audit rules FILE (repeatable) instead of the host's")
       ->type_name("FILE");
+  // A plan is not a host: no host input goes with it.
+  auto* plan = app.add_option("--plan", o.plan,
+                              "judge the planned configuration in FILE (TOML) instead of a host")
+                   ->type_name("FILE");
+  for (const char* host_input : {"--root", "--dmesg", "--journal-file", "--journal-dir", "--boots",
+                                 "--since", "--audit-log"})
+    plan->excludes(app.get_option(host_input));
   app.add_option("--knowledge", o.knowledge_dir, "override the built-in knowledge with DIR/*.toml")
       ->type_name("DIR");
   app.add_option("--format", o.format, "output format (stack: text or json)")

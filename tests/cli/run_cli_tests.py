@@ -43,12 +43,14 @@ GOLDEN_TABLE = [
     ("fix-systemd-boot-seed-nixos", ["fix", "--target", "systemd-boot"], SEED, 0),
     ("fix-grubby-seed-nixos", ["fix", "--target", "grubby"], SEED, 0),
     ("fix-shell-seed-nixos", ["fix", "--target", "shell"], SEED, 0),
+    ("check-plan-nixos", ["check", "--plan", "plan-nixos-6.18-bpf-first/plan.toml"], None, 1),
 ]
 
 
 def golden_cases():
     """name -> (arguments, expected exit code); call in FIXTURES_DIR."""
-    return {name: ([*command, "--color", "never", *scenario_args(scenario)], code)
+    return {name: ([*command, "--color", "never", *(scenario_args(scenario) if scenario else [])],
+                   code)
             for name, command, scenario, code in GOLDEN_TABLE}
 
 
@@ -61,6 +63,9 @@ USAGE_CASES = [
     ["check", "--fail-on", "sometimes"],
     ["check", "--root", "does-not-exist"],
     ["check", "--color", "rainbow"],
+    ["check", "--plan", "plan-reordered-clean/plan.toml", "--root", "."],
+    ["check", "--plan", "plan-reordered-clean/plan.toml", "--dmesg", "x"],
+    ["stack", "--format", "sarif"],
 ]
 
 
@@ -113,6 +118,22 @@ def group_usage(r):
         r.expect(proc.stderr.strip() != "", f"lsm-doctor {' '.join(args)}: says why on stderr")
     r.expect(r.run(["explain", "lsm.order.bpf-before-secctx"]).returncode == 0,
              "explain lsm.order.bpf-before-secctx: exit 0")
+    # A bad plan is bad input (65), named with its line and column.
+    with tempfile.TemporaryDirectory() as scratch:
+        for text, where in (("[kernel]\nrelease = 6.18\n", ":2:11: kernel.release"),
+                            ("[kernel]\nrelease = \"6.18\"\nlsm_order = []\n", ":3:1: unknown key"),
+                            ("[kernel\n", ":1:"),
+                            ("[kernel]\n[audit]\nenabled = \"yes\"\n", ":3:11: audit.enabled")):
+            path = os.path.join(scratch, "plan.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            proc = r.run(["check", "--plan", path])
+            r.expect(proc.returncode == 65 and proc.stdout == "" and path + where in proc.stderr,
+                     f"bad plan {text!r}: exit {proc.returncode} (expected 65), "
+                     f"stderr {proc.stderr.strip()!r} names {where!r}")
+        proc = r.run(["check", "--plan", os.path.join(scratch, "missing.toml")])
+        r.expect(proc.returncode == 65 and "missing.toml" in proc.stderr,
+                 f"missing plan: exit {proc.returncode} (expected 65) {proc.stderr.strip()!r}")
 
 
 def nix_parses(r, label, text):

@@ -38,7 +38,8 @@ def errors_of(validator, report):
 def reports(binary, fixtures):
     for scenario in sorted(os.listdir(fixtures)):
         path = os.path.join(fixtures, scenario)
-        if os.path.isdir(os.path.join(path, "root")):
+        if os.path.isdir(os.path.join(path, "root")) or os.path.exists(
+                os.path.join(path, "plan.toml")):
             _, report, _ = run_fixture.run_scenario(binary, path)
             yield scenario, report
     proc = subprocess.run([binary, "check", "--format", "json"], capture_output=True, text=True,
