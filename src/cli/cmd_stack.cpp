@@ -14,7 +14,10 @@ int cmd_stack(const Options& o) {
   if (o.format == "json")
     std::cout << render_stack_json(run->facts, run->knowledge);
   else
-    std::cout << render_stack_text(run->facts, run->knowledge,
+    std::cout << render_stack_picture(run->facts, run->knowledge,
+                                      TextOptions{use_color(o.color), o.verbose})
+              << "\n"
+              << render_stack_text(run->facts, run->knowledge,
                                    TextOptions{use_color(o.color), o.verbose});
   return run->facts.active_lsms.is_known() ? kExitHealthy : kExitUnknown;
 }

@@ -4,6 +4,7 @@
 
 #include "core/audit_facts.h"
 #include "core/fact.h"
+#include "core/probe_facts.h"
 
 #include <cstdint>
 #include <map>
@@ -117,6 +118,8 @@ struct Facts {
   Fact<AuditRules> audit_rules;
   // audit.log and its rotated files (sources/audit_log.cpp).
   Fact<AuditLogSummary> audit_log;
+  // Each module's own interface (sources/lsm_probes.cpp).
+  Fact<ProbeFacts> probes;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

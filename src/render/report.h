@@ -43,4 +43,21 @@ std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
                               const TextOptions& options);
 std::string render_stack_json(const Facts& facts, const Knowledge& knowledge);
 
+// One module of the stack picture; nullopt where the inputs do not tell.
+struct ModuleRow {
+  std::string name;
+  int position = 0; // 1-based place in the active order, 0 when not active
+  bool secctx = false;
+  std::optional<bool> requested; // named in lsm= (or CONFIG_LSM without lsm=)
+  std::string requested_by;      // "lsm=" or "CONFIG_LSM"
+  std::optional<bool> active;
+  std::optional<bool> built_in; // from the kernel configuration
+  std::string status;           // the module's own status line (probes)
+  std::string status_source;
+};
+std::vector<ModuleRow> module_rows(const Facts& facts, const Knowledge& knowledge);
+// Hook order and the module table of `lsm-doctor stack`.
+std::string render_stack_picture(const Facts& facts, const Knowledge& knowledge,
+                                 const TextOptions& options);
+
 } // namespace lsmdoctor

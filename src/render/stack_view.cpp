@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 namespace lsmdoctor {
+
+void write_stack_modules_json(JsonWriter& json, const Facts& facts, const Knowledge& knowledge);
+
 namespace {
 
 std::vector<std::string> providers(const std::vector<std::string>& order, const Knowledge& k) {
@@ -133,6 +136,9 @@ std::string render_stack_json(const Facts& facts, const Knowledge& knowledge) {
   json.field("kernel", facts.kernel.is_known() ? std::optional<std::string>(facts.kernel->text)
                                                : std::nullopt);
   write_stack_json(json, facts, knowledge);
+  json.key("modules_view").begin_object();
+  write_stack_modules_json(json, facts, knowledge);
+  json.end_object();
   json.end_object();
   return json.str();
 }

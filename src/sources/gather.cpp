@@ -6,6 +6,7 @@
 #include "parse/lsm_list.h"
 #include "sources/audit_status.h"
 #include "sources/kernel_interfaces.h"
+#include "sources/lsm_probes.h"
 
 #include <cerrno>
 #include <cstring>
@@ -215,6 +216,8 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.audit_status = is_live(options)
                            ? read_live_audit_status(facts.cmdline, facts.audit_status_errno)
                            : read_captured_audit_status(options.root, facts.warnings);
+  facts.probes = Fact<ProbeFacts>::known(probe_lsms(options.root, is_live(options), knowledge),
+                                         {"lsm probes"});
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);

@@ -93,7 +93,9 @@ public:
 
   std::string path() const { return path_.string(); }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `name` (a relative path; missing directories are made).
   std::string write(const std::string& name, std::string_view content) const {
+    std::filesystem::create_directories((path_ / name).parent_path());
     std::ofstream out(path_ / name, std::ios::binary);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     return file(name);
