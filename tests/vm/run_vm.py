@@ -37,8 +37,8 @@ def load_scenarios():
 def kernel_for(config, name, work):
     """Resolves and fetches the kernel named `name` in scenarios.json."""
     cache = vmlib.cache_dir()
-    apt = vmlib.Apt(cache)
     with vmlib.locked(os.path.join(cache, "lock")):
+        apt = vmlib.Apt(cache)
         apt.update()
         release = vmlib.resolve_release(apt, config["kernels"][name])
         return vmlib.fetch_kernel(apt, release)

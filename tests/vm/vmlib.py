@@ -87,8 +87,16 @@ class Apt:
                   os.path.join(self.root, "parts")):
             os.makedirs(d, exist_ok=True)
         self.sources = os.path.join(self.root, "sources.list")
-        with open(self.sources, "w", encoding="utf-8") as f:
-            f.write(SOURCES)
+        # Rewritten only when it changed, and atomically: a test running in
+        # parallel may be reading it.
+        current = None
+        if os.path.exists(self.sources):
+            with open(self.sources, encoding="utf-8") as f:
+                current = f.read()
+        if current != SOURCES:
+            with open(self.sources + ".tmp", "w", encoding="utf-8") as f:
+                f.write(SOURCES)
+            os.replace(self.sources + ".tmp", self.sources)
         self.status = os.path.join(self.root, "status")
         open(self.status, "a", encoding="utf-8").close()
 
