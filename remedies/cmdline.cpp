@@ -84,7 +84,7 @@ std::string render_cmdline(const Plan& plan) {
     return "";
   std::string out = render_staged(plan);
   std::vector<Action> pending = plan.pending();
-  if (pending.empty())
+  if (merged_edit(pending).empty())
     return out;
   if (plan.current_cmdline && plan.proposed_cmdline) {
     out += fmt::format("  current:  {}\n", *plan.current_cmdline);

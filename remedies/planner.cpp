@@ -93,6 +93,8 @@ std::optional<Action> backlog_action(const Facts& facts, const std::vector<Findi
                       current);
   a.finding_ids.emplace_back("audit.log.backlog-overflow");
   a.cmdline.set.push_back({"audit_backlog_limit", std::to_string(proposed)});
+  // The rules files' -b replaces the boot value when they load.
+  a.audit.backlog_limit = proposed;
   a.reboot = true;
   a.disruption_level = Disruption::medium;
   a.disruption = "one reboot; up to a few MB more kernel memory while records queue";
@@ -120,6 +122,74 @@ std::optional<Action> reenable_audit_action(const Facts& facts,
   a.verify_expect = {"audit.kernel.disabled", "audit.log.subj-ctx-errors"};
   a.undo = "set audit=0 again and reboot";
   return a;
+}
+
+std::optional<Action> failure_mode_action(const std::vector<Finding>& findings) {
+  if (!failed(findings, "audit.status.failure-panic"))
+    return std::nullopt;
+  Action a;
+  a.id = "audit-failure-printk";
+  a.kind = ActionKind::audit_config;
+  a.summary = "set the audit failure mode to printk (-f 1)";
+  a.why = "in panic mode every failed audit context lookup panics the kernel";
+  a.finding_ids.emplace_back("audit.status.failure-panic");
+  a.audit.failure = 1;
+  a.reboot = false;
+  a.disruption_level = Disruption::low;
+  a.disruption = "none; applies when the audit rules are loaded";
+  a.lost = "the guarantee that the kernel stops when audit fails (failures are logged instead)";
+  a.verify_expect = {"audit.status.failure-panic"};
+  a.undo = "set -f 2 again in the audit rules and load them";
+  return a;
+}
+
+std::optional<Action> auditd_action(const std::vector<Finding>& findings) {
+  if (!failed(findings, "audit.status.no-daemon"))
+    return std::nullopt;
+  Action a;
+  a.id = "auditd-enable";
+  a.kind = ActionKind::service;
+  a.summary = "enable and start the audit daemon (systemctl enable --now auditd)";
+  a.why = "without a daemon audit records go to the kernel log, rate limited, and are lost";
+  a.finding_ids.emplace_back("audit.status.no-daemon");
+  a.enable_service = "auditd";
+  a.reboot = false;
+  a.disruption_level = Disruption::low;
+  a.disruption = "none; records go to /var/log/audit instead of the kernel log";
+  a.lost = "nothing; disk space for /var/log/audit";
+  a.verify_expect = {"audit.status.no-daemon"};
+  a.undo = "systemctl disable --now auditd";
+  return a;
+}
+
+// Whether `cmdline` already carries every change of `edit`.
+bool carries(const KernelCmdline& cmdline, const CmdlineEdit& edit) {
+  for (const auto& p : edit.set) {
+    if (cmdline.count(p.key) == 0)
+      return false;
+    if (p.value && cmdline.last(p.key) != p.value)
+      return false;
+  }
+  for (const auto& key : edit.remove)
+    if (cmdline.count(key) > 0)
+      return false;
+  return true;
+}
+
+// An action is staged when the running command line lacks its change and
+// every configured command line of the next boot has it.
+void mark_staged(Action& a, const Facts& facts) {
+  if (a.cmdline.empty() || !facts.boot_config.is_known() || facts.boot_config->cmdlines.empty())
+    return;
+  if (facts.cmdline.is_known() && carries(*facts.cmdline, a.cmdline))
+    return;
+  std::vector<std::string> where;
+  for (const auto& configured : facts.boot_config->cmdlines) {
+    if (!carries(parse_cmdline(configured.text), a.cmdline))
+      return;
+    where.push_back(configured.source);
+  }
+  a.staged_in = std::move(where);
 }
 
 // The edit that puts back what `edit` changes on `current`: old values
@@ -187,11 +257,16 @@ Plan make_plan(const Facts& facts, const Knowledge& knowledge,
     plan.actions.push_back(std::move(*a));
   if (auto a = reenable_audit_action(facts, findings))
     plan.actions.push_back(std::move(*a));
+  if (auto a = failure_mode_action(findings))
+    plan.actions.push_back(std::move(*a));
+  if (auto a = auditd_action(findings))
+    plan.actions.push_back(std::move(*a));
   for (auto& a : plan.actions) {
     if (a.verify.empty())
       a.verify = verify_text(a);
     if (facts.cmdline.is_known())
       a.undo_cmdline = undo_edit(*facts.cmdline, a.cmdline);
+    mark_staged(a, facts);
   }
   if (facts.cmdline.is_known()) {
     plan.current_cmdline = facts.cmdline->raw;

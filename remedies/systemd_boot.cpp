@@ -14,7 +14,7 @@ std::string render_systemd_boot(const Plan& plan) {
     return "";
   std::string out = render_staged(plan);
   std::vector<Action> pending = plan.pending();
-  if (pending.empty())
+  if (merged_edit(pending).empty())
     return out;
   if (plan.proposed_cmdline) {
     // BOOT_IMAGE= and initrd= are added by the boot loader, not by the user.

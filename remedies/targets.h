@@ -31,7 +31,19 @@ std::string render_grubby(const Plan& plan);
 // A reviewed POSIX shell script (set -eu, dry run unless --apply) that makes
 // only the plan's command-line edits in the host's boot configuration.
 std::string render_shell(const Plan& plan, std::string_view tool_version);
-// A NixOS configuration snippet; `nixos_host` selects security.lsm.
+// A NixOS configuration snippet; `nixos_host` selects security.lsm and the
+// security.audit/auditd options over raw kernel parameters.
 std::string render_nixos(const Plan& plan, bool nixos_host);
+
+struct NixosModuleOptions {
+  std::string tool_version;
+  bool disable_audit = false; // the explicit last resort: security.audit.enable = false
+};
+// The NixOS module `lsm-doctor nixos` writes: a header with the evidence
+// (failed findings) and the doctor's version, then the plan as options.
+std::string render_nixos_module(const Plan& plan, const std::vector<Finding>& findings,
+                                const NixosModuleOptions& options);
+// The plan's audit settings as /etc/audit/rules.d/90-lsm-doctor.rules.
+std::string render_audit_rules(const Plan& plan);
 
 } // namespace lsmdoctor::remedies

@@ -31,6 +31,8 @@ struct Options {
   std::string color = "auto";
   std::string knowledge_dir;
   std::string target;
+  std::string output;         // nixos -o FILE
+  bool disable_audit = false; // nixos --disable-audit
   std::string explain_id;
   bool verbose = false;
 };
@@ -55,6 +57,7 @@ bool is_nixos(const std::string& root);
 int cmd_check(const Options& o, FailOn fail_on);
 int cmd_stack(const Options& o);
 int cmd_fix(const Options& o);
+int cmd_nixos(const Options& o);
 int cmd_explain(const Options& o);
 
 } // namespace lsmdoctor

@@ -22,6 +22,8 @@ int cmd_fix(const Options& o) {
     std::cout << remedies::render_grub(plan);
   else if (o.target == "grubby")
     std::cout << remedies::render_grubby(plan);
+  else if (o.target == "audit-rules")
+    std::cout << remedies::render_audit_rules(plan);
   else if (o.target == "shell")
     std::cout << remedies::render_shell(plan, kToolVersion);
   else if (o.target == "systemd-boot")

@@ -67,12 +67,18 @@ int main(int argc, char** argv) {
   auto* fix = app.add_subcommand("fix", "print the remediation for one target");
   fix->add_option("--target", o.target, "where the fix is deployed")
       ->required()
-      ->check(CLI::IsMember({"cmdline", "grub", "grubby", "systemd-boot", "nixos", "shell"}));
+      ->check(CLI::IsMember(
+          {"cmdline", "grub", "grubby", "systemd-boot", "nixos", "audit-rules", "shell"}));
+  auto* nixos = app.add_subcommand("nixos", "write a NixOS module that applies the remediation");
+  nixos->add_option("-o,--output", o.output, "write the module to FILE (atomically), not stdout")
+      ->type_name("FILE");
+  nixos->add_flag("--disable-audit", o.disable_audit,
+                  "last resort: also set security.audit.enable = false (loses every audit record)");
   auto* explain = app.add_subcommand("explain", "explain a check id (--list for all)");
   explain->add_option("id", o.explain_id, "check id");
   explain->add_flag_callback(
       "--list", [&] { o.explain_id = "--list"; }, "list every check");
-  for (auto* sub : {check, stack, fix, explain})
+  for (auto* sub : {check, stack, fix, nixos, explain})
     sub->fallthrough();
   app.require_subcommand(0, 1);
 
@@ -97,6 +103,8 @@ int main(int argc, char** argv) {
       return cmd_stack(o);
     if (fix->parsed())
       return cmd_fix(o);
+    if (nixos->parsed())
+      return cmd_nixos(o);
     if (explain->parsed())
       return cmd_explain(o);
     return cmd_check(o, fail_on);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/audit_facts.h"
+#include "core/boot_facts.h"
 #include "core/fact.h"
 #include "core/probe_facts.h"
 
@@ -120,6 +121,8 @@ struct Facts {
   Fact<AuditLogSummary> audit_log;
   // Each module's own interface (sources/lsm_probes.cpp).
   Fact<ProbeFacts> probes;
+  // The command lines the next boot uses, as configured (sources/boot_config.cpp).
+  Fact<BootConfig> boot_config;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

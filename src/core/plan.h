@@ -20,7 +20,14 @@ struct CmdlineEdit {
   bool empty() const { return set.empty() && remove.empty(); }
 };
 
-enum class ActionKind { kernel_cmdline };
+enum class ActionKind { kernel_cmdline, audit_config, service };
+
+// Audit settings that the audit rules files load (auditctl -b, -f).
+struct AuditSettings {
+  std::optional<unsigned> backlog_limit; // -b
+  std::optional<int> failure;            // -f: 0 silent, 1 printk, 2 panic
+  bool empty() const { return !backlog_limit && !failure; }
+};
 
 // How much applying an action disturbs the running system, on
 // ComplianceAsCode's scale: low (nothing running notices), medium (a reboot
@@ -36,6 +43,8 @@ struct Action {
   std::vector<std::string> finding_ids; // findings it answers
   CmdlineEdit cmdline;
   std::vector<std::string> lsm_order; // the full new lsm= order, when this action sets it
+  AuditSettings audit;                // settings for the audit rules files
+  std::string enable_service;         // a unit to enable and start ("auditd")
   bool reboot = true;
   Disruption disruption_level = Disruption::medium;
   std::string disruption; // what changes for running services

@@ -122,13 +122,25 @@ void write_cmdline_edit(JsonWriter& json, const char* key, const CmdlineEdit& ed
 void write_action(JsonWriter& json, const Action& a) {
   json.begin_object();
   json.field("id", a.id)
-      .field("kind", "kernel-cmdline")
+      .field("kind", a.kind == ActionKind::kernel_cmdline ? "kernel-cmdline"
+                     : a.kind == ActionKind::audit_config ? "audit-config"
+                                                          : "service")
       .field("summary", a.summary)
       .field("why", a.why);
   json.string_array("finding_ids", a.finding_ids);
   write_cmdline_edit(json, "cmdline", a.cmdline);
   if (!a.lsm_order.empty())
     json.string_array("lsm_order", a.lsm_order);
+  if (!a.audit.empty()) {
+    json.key("audit").begin_object();
+    if (a.audit.backlog_limit)
+      json.field("backlog_limit", static_cast<std::uint64_t>(*a.audit.backlog_limit));
+    if (a.audit.failure)
+      json.field("failure", *a.audit.failure);
+    json.end_object();
+  }
+  if (!a.enable_service.empty())
+    json.field("enable_service", a.enable_service);
   json.field("reboot", a.reboot).field("disruption_level", to_string(a.disruption_level));
   json.field("disruption", a.disruption).field("lost", a.lost);
   json.field("verify", a.verify).field("verify_command", a.verify_command);
@@ -190,6 +202,7 @@ std::string render_json(const Report& r) {
     json.field("cmdline", remedies::render_cmdline(r.plan));
     json.field("grub", remedies::render_grub(r.plan));
     json.field("grubby", remedies::render_grubby(r.plan));
+    json.field("audit-rules", remedies::render_audit_rules(r.plan));
     json.field("systemd-boot", remedies::render_systemd_boot(r.plan));
     json.field("nixos", remedies::render_nixos(r.plan, r.nixos_host));
     json.field("shell", remedies::render_shell(r.plan, kToolVersion));

@@ -125,13 +125,20 @@ void render_plan(std::string& out, const Report& r, const Style& s) {
     out += wrap("verify: " + a.verify, 5);
     out += wrap("undo: " + a.undo, 5);
   }
-  out += "\n  " + s.bold("Kernel command line") + "\n" + indent(remedies::render_cmdline(r.plan));
+  std::string cmdline = remedies::render_cmdline(r.plan);
+  if (!cmdline.empty())
+    out += "\n  " + s.bold("Kernel command line") + "\n" + indent(cmdline);
+  if (!remedies::merged_edit(r.plan.pending()).empty()) {
+    out += "\n  " + s.bold("GRUB") + "\n" + indent(remedies::render_grub(r.plan));
+    out += "\n  " + s.bold("grubby") + "\n" + indent(remedies::render_grubby(r.plan));
+    out += "\n  " + s.bold("systemd-boot / kernel-install") + "\n" +
+           indent(remedies::render_systemd_boot(r.plan));
+  }
+  std::string rules = remedies::render_audit_rules(r.plan);
+  if (!rules.empty())
+    out += "\n  " + s.bold("Audit rules") + "\n" + indent(rules);
   if (r.plan.all_staged())
     return;
-  out += "\n  " + s.bold("GRUB") + "\n" + indent(remedies::render_grub(r.plan));
-  out += "\n  " + s.bold("grubby") + "\n" + indent(remedies::render_grubby(r.plan));
-  out += "\n  " + s.bold("systemd-boot / kernel-install") + "\n" +
-         indent(remedies::render_systemd_boot(r.plan));
   out += "\n  " + s.bold("NixOS") + " (configuration.nix, then nixos-rebuild boot)\n";
   out += indent(remedies::render_nixos(r.plan, r.nixos_host), 4);
 }

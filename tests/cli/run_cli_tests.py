@@ -44,6 +44,9 @@ GOLDEN_TABLE = [
     ("fix-grubby-seed-nixos", ["fix", "--target", "grubby"], SEED, 0),
     ("fix-shell-seed-nixos", ["fix", "--target", "shell"], SEED, 0),
     ("check-plan-nixos", ["check", "--plan", "plan-nixos-6.18-bpf-first/plan.toml"], None, 1),
+    ("fix-audit-rules-backlog", ["fix", "--target", "audit-rules"], "backlog-overflow", 0),
+    ("nixos-seed-nixos", ["nixos"], SEED, 0),
+    ("check-staged-nixos", ["check"], "staged-nixos-reboot-pending", 1),
 ]
 
 

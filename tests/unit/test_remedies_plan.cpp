@@ -252,3 +252,47 @@ TEST_CASE("render targets for the seed plan", "[remedies][render]") {
              Catch::Contains(
                  "security.lsm = lib.mkForce [ \"landlock\" \"yama\" \"apparmor\" \"bpf\" ];"));
 }
+
+TEST_CASE("make_plan: a fix configured for the next boot is staged", "[remedies][staged]") {
+  Facts facts = seed_facts();
+  BootConfig boot;
+  boot.cmdlines.push_back({"grub", "/etc/default/grub:6", "quiet lsm=landlock,yama,apparmor,bpf"});
+  facts.boot_config = Fact<BootConfig>::known(boot, {"/etc/default/grub"});
+  Plan plan = plan_for(facts);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].staged_in == Names{"/etc/default/grub:6"});
+  CHECK(plan.all_staged());
+
+  SECTION("one configured command line without it: not staged") {
+    boot.cmdlines.push_back({"bls", "/boot/loader/entries/a.conf:5", "lsm=landlock,yama,bpf"});
+    facts.boot_config = Fact<BootConfig>::known(boot, {"/etc/default/grub"});
+    CHECK_FALSE(plan_for(facts).actions[0].staged());
+  }
+  SECTION("no configured command line known: not staged") {
+    facts.boot_config = Fact<BootConfig>::known(BootConfig{}, {"/etc/default/grub"});
+    CHECK_FALSE(plan_for(facts).actions[0].staged());
+  }
+}
+
+TEST_CASE("make_plan: audit settings and the audit daemon", "[remedies][plan]") {
+  Facts facts = seed_facts();
+  facts.kernel_log = kernel_log({"audit: backlog limit exceeded"});
+  AuditStatus status;
+  status.enabled = 1;
+  status.pid = 0;
+  facts.audit_status = Fact<AuditStatus>::known(status, {"netlink"});
+  Plan plan = plan_for(facts);
+  const Action* backlog = action(plan, "audit-backlog-limit");
+  REQUIRE(backlog != nullptr);
+  CHECK(backlog->audit.backlog_limit == 8192U);
+  const Action* daemon = action(plan, "auditd-enable");
+  REQUIRE(daemon != nullptr);
+  CHECK(daemon->kind == ActionKind::service);
+  CHECK(daemon->enable_service == "auditd");
+  CHECK_FALSE(daemon->reboot);
+  CHECK(daemon->disruption_level == Disruption::low);
+  CHECK(remedies::render_audit_rules(plan).find("    -b 8192\n") != std::string::npos);
+  std::string nix = remedies::render_nixos(plan, true);
+  CHECK(nix.find("security.audit.backlogLimit = 8192;") != std::string::npos);
+  CHECK(nix.find("security.auditd.enable = true;") != std::string::npos);
+}

@@ -74,3 +74,25 @@ TEST_CASE("render_shell: set -eu, dry run by default, quoted plan values", "[rem
   CHECK(script.find("# 1. set lsm=x $(reboot)\n") != std::string::npos);
   CHECK(script.find("plan_summary='set lsm=x $(reboot)'\n") != std::string::npos);
 }
+
+TEST_CASE("render_nixos_module: mkBefore only for modules lsm= does not name",
+          "[remedies][nixos]") {
+  Plan plan = reorder_plan();
+  plan.actions[0].cmdline.remove.clear();
+  plan.actions[0].lsm_order = {"landlock", "yama", "apparmor", "bpf"};
+  plan.current_cmdline = "ro lsm=landlock,yama,bpf";
+  remedies::NixosModuleOptions options{"9.9", false};
+  std::string out = remedies::render_nixos_module(plan, {}, options);
+  CHECK(out.rfind("# NixOS module written by lsm-doctor 9.9", 0) == 0);
+  CHECK(out.find("security.lsm = lib.mkBefore [ \"apparmor\" ];") != std::string::npos);
+  CHECK(out.find("security.audit.enable") == std::string::npos);
+
+  plan.current_cmdline = "ro lsm=landlock,yama,bpf,apparmor";
+  out = remedies::render_nixos_module(plan, {}, options);
+  CHECK(out.find("security.lsm = lib.mkForce [ \"landlock\" \"yama\" \"apparmor\" \"bpf\" ];") !=
+        std::string::npos);
+
+  options.disable_audit = true;
+  out = remedies::render_nixos_module(plan, {}, options);
+  CHECK(out.find("security.audit.enable = lib.mkForce false;") != std::string::npos);
+}

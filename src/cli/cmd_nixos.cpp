@@ -1,0 +1,36 @@
+// lsm-doctor nixos [-o FILE]: the plan as a NixOS module.
+#include "cli/cli.h"
+#include "core/atomic_file.h"
+
+#include <iostream>
+
+namespace lsmdoctor {
+
+int cmd_nixos(const Options& o) {
+  auto run = run_doctor(o);
+  if (!run) {
+    std::cerr << "lsm-doctor: " << run.error().message << "\n";
+    return kExitInput;
+  }
+  if (run->plan.empty() && !o.disable_audit) {
+    std::cerr << "lsm-doctor: nothing to fix\n";
+    return kExitHealthy;
+  }
+  remedies::NixosModuleOptions options;
+  options.tool_version = kToolVersion;
+  options.disable_audit = o.disable_audit;
+  std::string module = remedies::render_nixos_module(run->plan, run->findings, options);
+  if (o.output.empty() || o.output == "-") {
+    std::cout << module;
+    return kExitHealthy;
+  }
+  auto written = write_file_atomically(o.output, module);
+  if (!written) {
+    std::cerr << "lsm-doctor: " << written.error().message << "\n";
+    return kExitUsage;
+  }
+  std::cerr << "lsm-doctor: wrote " << o.output << "\n";
+  return kExitHealthy;
+}
+
+} // namespace lsmdoctor
