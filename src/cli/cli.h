@@ -31,7 +31,6 @@ struct Options {
   std::string color = "auto";
   std::string knowledge_dir;
   std::string target;
-  std::string output;         // nixos -o FILE
   bool disable_audit = false; // nixos --disable-audit
   std::string explain_id;
   bool verbose = false;

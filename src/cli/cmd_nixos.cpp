@@ -1,6 +1,5 @@
 // lsm-doctor nixos [-o FILE]: the plan as a NixOS module.
 #include "cli/cli.h"
-#include "core/atomic_file.h"
 
 #include <iostream>
 
@@ -20,16 +19,10 @@ int cmd_nixos(const Options& o) {
   options.tool_version = kToolVersion;
   options.disable_audit = o.disable_audit;
   std::string module = remedies::render_nixos_module(run->plan, run->findings, options);
-  if (o.output.empty() || o.output == "-") {
-    std::cout << module;
-    return kExitHealthy;
-  }
-  auto written = write_file_atomically(o.output, module);
-  if (!written) {
-    std::cerr << "lsm-doctor: " << written.error().message << "\n";
-    return kExitUsage;
-  }
-  std::cerr << "lsm-doctor: wrote " << o.output << "\n";
+  if (!emit(o, module))
+    return kExitCantCreate;
+  if (!o.output.empty() && o.output != "-")
+    std::cerr << "lsm-doctor: wrote " << o.output << "\n";
   return kExitHealthy;
 }
 
