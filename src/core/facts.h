@@ -5,6 +5,7 @@
 #include "core/audit_facts.h"
 #include "core/fact.h"
 #include "core/probe_facts.h"
+#include "core/journal_facts.h"
 
 #include <cstdint>
 #include <map>
@@ -120,6 +121,8 @@ struct Facts {
   Fact<AuditLogSummary> audit_log;
   // Each module's own interface (sources/lsm_probes.cpp).
   Fact<ProbeFacts> probes;
+  // Kernel messages per boot from the systemd journal (sources/journal_kernel.cpp).
+  Fact<JournalHistory> journal;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;
