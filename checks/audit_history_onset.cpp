@@ -43,8 +43,11 @@ Evidence boot_evidence(const JournalHistory& h, std::size_t i) {
   const BootKernelLog& b = h.boots[i];
   Evidence e;
   e.source = h.source;
-  e.excerpt = fmt::format("{}: {}, {} audit context errors in {} kernel messages", boot_name(h, i),
-                          kernel_of(b), b.audit_errors(), b.kernel_messages);
+  e.excerpt = h.indexed
+                  ? fmt::format("{}: {}, {} audit context errors", boot_name(h, i), kernel_of(b),
+                                b.audit_errors())
+                  : fmt::format("{}: {}, {} audit context errors in {} kernel messages",
+                                boot_name(h, i), kernel_of(b), b.audit_errors(), b.kernel_messages);
   std::uint64_t first = 0;
   std::uint64_t last = 0;
   for (const char* id : kAuditFailureSignatures) {

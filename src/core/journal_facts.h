@@ -57,7 +57,8 @@ struct JournalHistory {
   std::uint64_t boots_in_journal = 0;
   std::vector<BootKernelLog> boots;
   bool current_is_running = false; // the last boot is the running system's boot
-  std::vector<std::string> notes;  // how damage was worked around, for the warnings
+  bool indexed = false; // found through the MESSAGE index: only matching messages were read
+  std::vector<std::string> notes; // how damage was worked around, for the warnings
 };
 
 } // namespace lsmdoctor

@@ -228,7 +228,7 @@ std::optional<Fact<KernelLog>> kernel_log_from_journal(const Fact<JournalHistory
   if (boot.kernel_messages == 0)
     return std::nullopt;
   std::string source = fmt::format("{} (boot {})", journal->source, boot.boot_id.substr(0, 12));
-  return Fact<KernelLog>::known(kernel_log_of_boot(boot, source), {source});
+  return Fact<KernelLog>::known(kernel_log_of_boot(boot, source, journal->indexed), {source});
 }
 
 // --dmesg wins; then a journal named on the command line; then the running

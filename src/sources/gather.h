@@ -23,8 +23,8 @@ struct GatherOptions {
   std::string since;                    // --since: journal entries at or after this time
   std::vector<std::string> audit_logs;  // --audit-log (repeatable)
   std::vector<std::string> audit_rules; // --audit-rules (repeatable)
-  // Called now and then while a long journal scan runs (kernel messages read,
-  // boot being read of how many); the CLI draws a progress line from it.
+  // Called now and then while a long journal scan runs (see
+  // JournalScanOptions::progress); the CLI draws a progress line from it.
   std::function<void(std::uint64_t, std::size_t, std::size_t)> progress;
 };
 

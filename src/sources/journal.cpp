@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <optional>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
@@ -151,6 +152,22 @@ Result<std::string> vet_file(const std::string& path, std::vector<std::string>& 
   return path;
 }
 
+// How often long loops give back mapped journal pages (trim_mapped_pages).
+constexpr std::uint64_t kTrimEvery = 256;
+
+// Whether the current entry carries `field_value` ("FIELD=value").
+bool has_field(sd_journal* j, const std::string& field_value) {
+  std::size_t eq = field_value.find('=');
+  if (eq == std::string::npos)
+    return false;
+  std::string field = field_value.substr(0, eq);
+  const void* data = nullptr;
+  std::size_t length = 0;
+  if (sd_journal_get_data(j, field.c_str(), &data, &length) < 0)
+    return false;
+  return std::string_view(static_cast<const char*>(data), length) == field_value;
+}
+
 bool has_suffix(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0;
@@ -227,6 +244,7 @@ Result<Journal> Journal::open(const GatherOptions& options) {
       return make_error(fmt::format("{}: {}", description, errno_text(r)));
     }
     Journal journal(j, std::move(description), false);
+    journal.files_ = std::move(paths);
     journal.warnings_ = std::move(warnings);
     journal.temp_files_ = std::move(temps);
     return journal;
@@ -265,7 +283,7 @@ Result<Journal> Journal::open(const GatherOptions& options) {
 Journal::Journal(Journal&& other) noexcept
     : journal_(other.journal_), description_(std::move(other.description_)), local_(other.local_),
       damage_reported_(other.damage_reported_), warnings_(std::move(other.warnings_)),
-      temp_files_(std::move(other.temp_files_)) {
+      temp_files_(std::move(other.temp_files_)), files_(std::move(other.files_)) {
   other.journal_ = nullptr;
   other.temp_files_.clear();
 }
@@ -279,6 +297,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
     std::swap(damage_reported_, other.damage_reported_);
     std::swap(warnings_, other.warnings_);
     std::swap(temp_files_, other.temp_files_);
+    std::swap(files_, other.files_);
   }
   return *this;
 }
@@ -305,13 +324,14 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
   // Where the index says the matching entries end: a walk that stops short
   // of it met damage (sd-journal then silently drops the rest of the file).
   std::uint64_t expected_last = 0;
-  if (sd_journal_seek_tail(journal_) >= 0 && sd_journal_previous(journal_) > 0)
-    sd_journal_get_realtime_usec(journal_, &expected_last);
+  bool tail_known = sd_journal_seek_tail(journal_) >= 0 && sd_journal_previous(journal_) > 0 &&
+                    sd_journal_get_realtime_usec(journal_, &expected_last) >= 0;
   int r = window.since_usec > 0 ? sd_journal_seek_realtime_usec(journal_, window.since_usec)
                                 : sd_journal_seek_head(journal_);
   if (r < 0)
     return make_error(fmt::format("{}: cannot seek: {}", description_, errno_text(r)));
   std::uint64_t visited = 0;
+  std::uint64_t seen = 0;
   std::uint64_t last_seen = 0;
   bool stopped = false;
   std::array<char, SD_ID128_STRING_MAX> boot_text{};
@@ -329,7 +349,15 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
     if (sd_journal_get_realtime_usec(journal_, &entry.realtime_usec) < 0)
       continue;
     last_seen = std::max(last_seen, entry.realtime_usec);
+    if (++seen % kTrimEvery == 0)
+      trim_mapped_pages();
     if (entry.realtime_usec < window.since_usec)
+      continue;
+    if (window.until_usec > 0 && entry.realtime_usec > window.until_usec) {
+      stopped = true;
+      break;
+    }
+    if (!window.require.empty() && !has_field(journal_, window.require))
       continue;
     sd_id128_t boot{};
     if (sd_journal_get_monotonic_usec(journal_, &entry.monotonic_usec, &boot) >= 0) {
@@ -347,7 +375,9 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
       break;
     }
   }
-  if (!stopped && last_seen < expected_last && !damage_reported_) {
+  // An index whose end cannot be read while its entries can is damaged too.
+  bool short_walk = tail_known ? last_seen < expected_last : last_seen > 0;
+  if (!stopped && short_walk && !damage_reported_) {
     damage_reported_ = true;
     warnings_.push_back(fmt::format(
         "{}: damaged: entries end at {} but the index reaches {}; read up to the damage "
@@ -371,7 +401,8 @@ Journal::for_each_unique(const std::string& field,
   while ((r = sd_journal_enumerate_unique(journal_, &data, &length)) > 0) {
     if (length < prefix)
       continue;
-    ++n;
+    if (++n % kTrimEvery == 0)
+      trim_mapped_pages();
     if (!on_value(std::string_view(static_cast<const char*>(data) + prefix, length - prefix)))
       break;
   }
@@ -401,6 +432,37 @@ Journal::time_range(const std::vector<std::string>& matches) {
   }
   sd_journal_flush_matches(journal_);
   return range;
+}
+
+void Journal::trim_mapped_pages() {
+  constexpr long kBoundBytes = 40L << 20;
+  long pages = 0;
+  long resident = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "re")) {
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2)
+      resident = 0;
+    std::fclose(statm);
+  }
+  if (resident * ::sysconf(_SC_PAGESIZE) < kBoundBytes)
+    return;
+  FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (!maps)
+    return;
+  std::array<char, 4096> line{};
+  while (std::fgets(line.data(), static_cast<int>(line.size()), maps)) {
+    std::string_view text(line.data());
+    while (!text.empty() && text.back() == '\n')
+      text.remove_suffix(1);
+    if (!has_suffix(std::string(text), ".journal") && !has_suffix(std::string(text), ".journal~"))
+      continue;
+    unsigned long start = 0;
+    unsigned long end = 0;
+    if (std::sscanf(line.data(), "%lx-%lx", &start, &end) == 2 && end > start)
+      // Read-only shared file mappings: dropping the page table entries
+      // loses nothing (NOLINT: the address comes from the kernel's map).
+      ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED); // NOLINT
+  }
+  std::fclose(maps);
 }
 
 std::string current_boot_id() {

@@ -29,7 +29,11 @@ struct JournalEntry {
 // Restricts a walk: only entries at or after `since_usec` (0: all).
 struct JournalWindow {
   std::uint64_t since_usec = 0;
-  bool with_message = true; // false: leave JournalEntry::message empty (faster)
+  std::uint64_t until_usec = 0; // stop after this time (0: no end)
+  bool with_message = true;     // false: leave JournalEntry::message empty (faster)
+  // "FIELD=value" every entry must also carry, checked entry by entry: for a
+  // walk along one rare value this is cheaper than a second match term.
+  std::string require;
 };
 
 // An open journal (RAII around sd_journal*).
@@ -74,6 +78,18 @@ public:
   Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>>
   time_range(const std::vector<std::string>& matches);
 
+  // The files opened, in order (empty for the system journal, which
+  // sd-journal finds itself). Paths are those actually opened.
+  const std::vector<std::string>& files() const { return files_; }
+
+  // Keeps the pages of journal files mapped into this process below a
+  // bound: sd-journal maps whole windows and the kernel maps neighbouring
+  // pages on each fault, so a long scan would otherwise keep most of the
+  // journal resident. The pages stay in the page cache; later reads fault
+  // them back in. Cheap when under the bound; call it every few hundred
+  // entries.
+  static void trim_mapped_pages();
+
   sd_journal* handle() const { return journal_; }
 
 private:
@@ -86,6 +102,7 @@ private:
   bool damage_reported_ = false;
   std::vector<std::string> warnings_;
   std::vector<std::string> temp_files_; // repaired copies of truncated files, removed on close
+  std::vector<std::string> files_;
 };
 
 // The boot id of the running system (32 hex digits), empty when unknown.

@@ -102,16 +102,17 @@ std::vector<BootRange> select_boots(std::vector<BootRange> boots, const std::str
 }
 
 void record(BootSignatureStats& stats, const LogSignature& sig, std::uint64_t number,
-            const JournalEntry& entry) {
-  if (stats.matches == 0) {
+            const JournalEntry& entry, std::string_view message) {
+  if (stats.matches == 0 || entry.realtime_usec < stats.first_usec) {
     stats.first_usec = entry.realtime_usec;
     stats.first_monotonic_usec = entry.monotonic_usec;
-    stats.first_message = std::string(entry.message.substr(0, kExcerptBytes));
+    stats.first_message = std::string(message.substr(0, kExcerptBytes));
   }
-  stats.last_usec = entry.realtime_usec;
-  stats.last_monotonic_usec = entry.monotonic_usec;
-  if (stats.matches == 0 || sig.aggregate == "sum" || sig.aggregate == "max")
-    stats.last_message.assign(entry.message.substr(0, kExcerptBytes));
+  if (stats.matches == 0 || entry.realtime_usec >= stats.last_usec) {
+    stats.last_usec = entry.realtime_usec;
+    stats.last_monotonic_usec = entry.monotonic_usec;
+    stats.last_message.assign(message.substr(0, kExcerptBytes));
+  }
   ++stats.matches;
   if (sig.aggregate == "max")
     stats.total = std::max(stats.total, number);
@@ -119,6 +120,41 @@ void record(BootSignatureStats& stats, const LogSignature& sig, std::uint64_t nu
     stats.total = number > UINT64_MAX - stats.total ? UINT64_MAX : stats.total + number;
   else
     stats.total = stats.matches;
+}
+
+JournalWindow walk_window(std::uint64_t since_usec) {
+  JournalWindow window;
+  window.since_usec = since_usec;
+  return window;
+}
+
+// The walking scan: every kernel message of each chosen boot, prefiltered
+// then matched. For journals whose field index cannot be read.
+Result<bool> scan_walking(Journal& journal, const Knowledge& knowledge,
+                          const SignatureMatcher& matcher, const JournalScanOptions& options,
+                          std::vector<BootKernelLog>& boots) {
+  std::uint64_t messages = 0;
+  for (std::size_t b = 0; b < boots.size(); ++b) {
+    BootKernelLog& boot = boots[b];
+    auto visited = journal.for_each_entry(
+        {"_TRANSPORT=kernel", "_BOOT_ID=" + boot.boot_id},
+        [&](const JournalEntry& entry) {
+          ++boot.kernel_messages;
+          if (++messages % kProgressEvery == 0 && options.progress)
+            options.progress(messages, b + 1, boots.size());
+          if (!matcher.may_match(entry.message))
+            return true;
+          matcher.match(entry.message, [&](const SignatureMatcher::Match& m) {
+            const LogSignature& sig = knowledge.signatures[m.index];
+            record(boot.signatures[sig.id], sig, m.number.value_or(1), entry, entry.message);
+          });
+          return true;
+        },
+        walk_window(options.since_usec));
+    if (!visited)
+      return visited.error();
+  }
+  return true;
 }
 
 std::string monotonic_text(std::uint64_t usec) {
@@ -150,41 +186,29 @@ Result<JournalHistory> scan_journal_kernel(Journal& journal, const Knowledge& kn
       select_boots(std::move(boots), journal.is_local() ? current_boot_id() : std::string(),
                    options, history.current_is_running);
 
-  SignatureMatcher matcher(knowledge.signatures);
-  std::uint64_t messages = 0;
-  for (std::size_t b = 0; b < chosen.size(); ++b) {
+  for (auto& range : chosen) {
     BootKernelLog boot;
-    boot.boot_id = chosen[b].id;
-    boot.first_usec = chosen[b].first;
-    boot.last_usec = chosen[b].last;
-    auto visited = journal.for_each_entry(
-        {"_TRANSPORT=kernel", "_BOOT_ID=" + boot.boot_id},
-        [&](const JournalEntry& entry) {
-          ++boot.kernel_messages;
-          if (++messages % kProgressEvery == 0 && options.progress)
-            options.progress(messages, b + 1, chosen.size());
-          if (!matcher.may_match(entry.message))
-            return true;
-          matcher.match(entry.message, [&](const SignatureMatcher::Match& m) {
-            const LogSignature& sig = knowledge.signatures[m.index];
-            record(boot.signatures[sig.id], sig, m.number.value_or(1), entry);
-          });
-          return true;
-        },
-        JournalWindow{options.since_usec});
-    if (!visited)
-      return visited.error();
-    if (auto it = boot.signatures.find("linux-version"); it != boot.signatures.end())
-      boot.kernel = kernel_release_from_banner(it->second.first_message);
+    boot.boot_id = std::move(range.id);
+    boot.first_usec = range.first;
+    boot.last_usec = range.last;
     history.boots.push_back(std::move(boot));
   }
+  if (history.boots.empty())
+    return history;
+  SignatureMatcher matcher(knowledge.signatures);
+  TRY(walked, scan_walking(journal, knowledge, matcher, options, history.boots));
+  (void)walked;
+  for (auto& boot : history.boots)
+    if (auto it = boot.signatures.find("linux-version"); it != boot.signatures.end())
+      boot.kernel = kernel_release_from_banner(it->second.first_message);
   return history;
 }
 
-KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source) {
+KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source, bool indexed) {
   KernelLog log;
   log.source = source;
   log.lines = boot.kernel_messages;
+  log.indexed = indexed;
   for (const auto& [id, stats] : boot.signatures) {
     SignatureStats& out = log.signatures[id];
     out.matches = stats.matches;
