@@ -8,6 +8,7 @@ namespace lsmdoctor::checks {
 // Named after their check ids, not kCamelCase constants.
 // NOLINTBEGIN(readability-identifier-naming)
 
+extern const CheckDef audit_history_onset;
 extern const CheckDef audit_kernel_disabled;
 extern const CheckDef audit_log_backlog_overflow;
 extern const CheckDef audit_log_obj_ctx_errors;

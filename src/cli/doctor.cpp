@@ -4,6 +4,8 @@
 #include "core/atomic_file.h"
 #include "sources/plan_file.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
@@ -39,6 +41,47 @@ bool is_nixos(const std::string& root) {
          ::stat(under_root(root, "/run/current-system").c_str(), &st) == 0;
 }
 
+namespace {
+
+// A progress line on standard error for long journal scans: only on a
+// terminal, only once the scan has taken a second, erased when it ends.
+class ProgressLine {
+public:
+  ProgressLine() : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()) {}
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  ~ProgressLine() {
+    if (shown_)
+      std::fputs("\r\x1b[K", stderr);
+  }
+
+  void update(std::uint64_t done, std::size_t part, std::size_t parts) {
+    if (!enabled_)
+      return;
+    auto now = Clock::now();
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100))
+      return;
+    last_ = now;
+    shown_ = true;
+    if (parts == 0)
+      std::fprintf(stderr, "\r\x1b[Klsm-doctor: journal: %llu distinct messages listed",
+                   static_cast<unsigned long long>(done));
+    else
+      std::fprintf(stderr, "\r\x1b[Klsm-doctor: journal: %llu messages counted (%zu/%zu)",
+                   static_cast<unsigned long long>(done), part, parts);
+    std::fflush(stderr);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool shown_ = false;
+  Clock::time_point start_;
+  Clock::time_point last_{};
+};
+
+} // namespace
+
 Result<Run> run_doctor(const Options& o) {
   Run run;
   auto knowledge = o.knowledge_dir.empty() ? builtin_knowledge() : load_knowledge(o.knowledge_dir);
@@ -66,7 +109,13 @@ Result<Run> run_doctor(const Options& o) {
   gather.since = o.since;
   gather.audit_logs = o.audit_logs;
   gather.audit_rules = o.audit_rules;
-  run.facts = gather_facts(gather, run.knowledge);
+  {
+    ProgressLine progress;
+    gather.progress = [&](std::uint64_t done, std::size_t part, std::size_t parts) {
+      progress.update(done, part, parts);
+    };
+    run.facts = gather_facts(gather, run.knowledge);
+  }
   run.findings = run_checks(CheckContext{run.facts, run.knowledge});
   run.plan = make_plan(run.facts, run.knowledge, run.findings);
   return run;

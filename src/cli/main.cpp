@@ -1,6 +1,7 @@
 // lsm-doctor's command line: parse arguments and dispatch to one command.
 // The one place that turns errors into exit codes.
 #include "cli/cli.h"
+#include "parse/journal_time.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -92,6 +93,13 @@ int main(int argc, char** argv) {
   if (::stat(o.root.c_str(), &root_stat) != 0 || !S_ISDIR(root_stat.st_mode)) {
     std::cerr << fmt::format("lsm-doctor: --root {}: not a directory\n", o.root);
     return kExitUsage;
+  }
+  if (!o.since.empty()) {
+    auto since = parse_since(o.since, now_realtime_usec());
+    if (!since) {
+      std::cerr << "lsm-doctor: " << since.error().message << "\n";
+      return kExitUsage;
+    }
   }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);

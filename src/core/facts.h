@@ -6,6 +6,7 @@
 #include "core/boot_facts.h"
 #include "core/fact.h"
 #include "core/probe_facts.h"
+#include "core/journal_facts.h"
 
 #include <cstdint>
 #include <map>
@@ -76,6 +77,7 @@ struct SignatureStats {
 struct KernelLog {
   std::string source; // "/dev/kmsg", "klogctl", or the --dmesg path
   std::uint64_t lines = 0;
+  bool indexed = false; // read through an index (the journal's): lines counts matching lines only
   std::map<std::string, SignatureStats> signatures; // by signature id
   std::vector<std::string> warnings;                // malformed input, with line numbers
 
@@ -123,6 +125,8 @@ struct Facts {
   Fact<ProbeFacts> probes;
   // The command lines the next boot uses, as configured (sources/boot_config.cpp).
   Fact<BootConfig> boot_config;
+  // Kernel messages per boot from the systemd journal (sources/journal_kernel.cpp).
+  Fact<JournalHistory> journal;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <fmt/format.h>
 
 namespace lsmdoctor {
@@ -196,8 +197,30 @@ SignatureMatcher::SignatureMatcher(const std::vector<LogSignature>& signatures) 
       p.after = sig.pattern.substr(hole + 3);
       p.has_number = true;
     }
+    if (p.before.empty())
+      always_ = true;
+    else
+      by_first_byte_[static_cast<unsigned char>(p.before.front())].push_back(
+          static_cast<std::uint16_t>(patterns_.size()));
     patterns_.push_back(std::move(p));
   }
+}
+
+bool SignatureMatcher::may_match(std::string_view message) const {
+  if (always_)
+    return true;
+  const char* p = message.data();
+  const char* end = p + message.size();
+  for (; p < end; ++p) {
+    const auto& candidates = by_first_byte_[static_cast<unsigned char>(*p)];
+    for (std::uint16_t i : candidates) {
+      const std::string& lit = patterns_[i].before;
+      if (static_cast<std::size_t>(end - p) >= lit.size() &&
+          std::memcmp(p, lit.data(), lit.size()) == 0)
+        return true;
+    }
+  }
+  return false;
 }
 
 std::optional<SignatureMatcher::Found> SignatureMatcher::match_one(const Pattern& pattern,

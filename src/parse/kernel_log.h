@@ -5,6 +5,7 @@
 #include "core/facts.h"
 #include "core/knowledge.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ public:
     std::size_t index; // into the signature list
     std::optional<std::uint64_t> number;
   };
+  // A fast prefilter: false when no signature can match `message` (no
+  // signature's leading literal occurs in it). One pass over the bytes.
+  bool may_match(std::string_view message) const;
+
   // Calls `on_match` for every signature found in `message`.
   template <class F> void match(std::string_view message, F&& on_match) const {
     for (std::size_t i = 0; i < patterns_.size(); ++i) {
@@ -62,6 +67,8 @@ private:
   };
   static std::optional<Found> match_one(const Pattern& pattern, std::string_view message);
   std::vector<Pattern> patterns_;
+  std::array<std::vector<std::uint16_t>, 256> by_first_byte_; // patterns by before[0]
+  bool always_ = false; // a pattern starts with {N}: no prefilter
 };
 
 // Streams kernel log lines into a KernelLog summary. Memory does not grow

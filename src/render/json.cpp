@@ -1,6 +1,7 @@
 // The JSON report: a contract, versioned by schema_version and described by
 // schema/report.schema.json.
 #include "remedies/targets.h"
+#include "render/journal_view.h"
 #include "render/json_writer.h"
 #include "render/report.h"
 
@@ -171,6 +172,7 @@ std::string render_json(const Report& r) {
                                                  : std::nullopt);
   write_stack_json(json, r.facts, r.knowledge);
   write_audit_json(json, r.facts.audit_status);
+  write_journal_json(json, r.facts.journal);
   json.key("facts").begin_object();
   write_fact(json, "kernel_release", r.facts.kernel);
   write_fact(json, "cmdline", r.facts.cmdline);
@@ -178,6 +180,7 @@ std::string render_json(const Report& r) {
   write_fact(json, "kernel_config", r.facts.kconfig);
   write_fact(json, "kernel_log", r.facts.kernel_log);
   write_fact(json, "audit_status", r.facts.audit_status);
+  write_fact(json, "journal", r.facts.journal);
   json.end_object();
   json.key("findings").begin_array();
   for (const auto& f : r.findings)

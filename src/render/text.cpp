@@ -1,5 +1,6 @@
 // The human report: stack, findings (most severe first), remediation.
 #include "remedies/targets.h"
+#include "render/journal_view.h"
 #include "render/quote.h"
 #include "render/report.h"
 #include "render/style.h"
@@ -148,6 +149,7 @@ void render_plan(std::string& out, const Report& r, const Style& s) {
 std::string render_text(const Report& r, const TextOptions& options) {
   Style s(options.color);
   std::string out = render_stack_text(r.facts, r.knowledge, options);
+  out += render_journal_text(r.facts, s);
   out += "\n" + s.heading("Findings") + "\n";
   int fails = 0;
   int unknowns = 0;

@@ -1,11 +1,13 @@
 #include "sources/gather.h"
 
 #include "parse/cmdline.h"
+#include "parse/journal_time.h"
 #include "parse/kernel_log.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
 #include "sources/audit_status.h"
 #include "sources/boot_config.h"
+#include "sources/journal_kernel.h"
 #include "sources/kernel_interfaces.h"
 #include "sources/lsm_probes.h"
 
@@ -13,6 +15,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace lsmdoctor {
 
@@ -177,13 +180,75 @@ Fact<KernelConfig> gather_kconfig(const GatherOptions& options, const Fact<Kerne
   return Fact<KernelConfig>::unknown(reasons);
 }
 
-Fact<KernelLog> gather_kernel_log(const GatherOptions& options, const Knowledge& knowledge) {
+Fact<JournalHistory> gather_journal(const GatherOptions& options, const Knowledge& knowledge,
+                                    std::vector<std::string>& warnings) {
+  JournalScanOptions scan;
+  scan.boots = options.boots;
+  scan.progress = options.progress;
+  if (!options.since.empty()) {
+    auto since = parse_since(options.since, now_realtime_usec());
+    if (!since)
+      return Fact<JournalHistory>::unknown(since.error().message);
+    scan.since_usec = *since;
+  }
+  auto journal = Journal::open(options);
+  if (!journal)
+    return Fact<JournalHistory>::unknown(journal.error().message);
+  auto history = scan_journal_kernel(*journal, knowledge, scan);
+  for (const auto& w : journal->warnings())
+    warnings.push_back(w);
+  if (history)
+    for (const auto& n : history->notes)
+      warnings.push_back(n);
+  if (!history)
+    return Fact<JournalHistory>::unknown(history.error().message, {journal->description()});
+  if (history->boots.empty())
+    return Fact<JournalHistory>::unknown(
+        journal->is_local()
+            ? (::geteuid() != 0
+                   ? "the system journal shows no boots to this user; run as root (or in group "
+                     "systemd-journal)"
+                   : "the system journal is empty (is systemd-journald running? /run/log/journal "
+                     "and /var/log/journal hold no entries)")
+            : fmt::format("{}: no boots{}", journal->description(),
+                          options.since.empty() ? "" : " since " + options.since),
+        {journal->description()});
+  std::string source = history->source;
+  return Fact<JournalHistory>::known(std::move(*history), {source});
+}
+
+// The current boot of the journal as the kernel log, when the journal holds
+// its kernel messages (for the running host: only for the running boot).
+std::optional<Fact<KernelLog>> kernel_log_from_journal(const Fact<JournalHistory>& journal,
+                                                       bool must_be_running) {
+  if (!journal.is_known() || journal->boots.empty())
+    return std::nullopt;
+  if (must_be_running && !journal->current_is_running)
+    return std::nullopt;
+  const BootKernelLog& boot = journal->boots.back();
+  if (boot.kernel_messages == 0)
+    return std::nullopt;
+  std::string source = fmt::format("{} (boot {})", journal->source, boot.boot_id.substr(0, 12));
+  return Fact<KernelLog>::known(kernel_log_of_boot(boot, source, journal->indexed), {source});
+}
+
+// --dmesg wins; then a journal named on the command line; then the running
+// kernel (the journal's copy of this boot, which outlives the ring buffer's
+// wrap during a flood, else /dev/kmsg) or, under --root, a captured
+// dmesg.txt and then ROOT/var/log/journal. Sources are never added
+// together, so no message is counted twice.
+Fact<KernelLog> gather_kernel_log(const GatherOptions& options, const Knowledge& knowledge,
+                                  const Fact<JournalHistory>& journal) {
   if (options.dmesg_file) {
     auto log = scan_kernel_log_file(*options.dmesg_file, knowledge);
     if (!log)
       return Fact<KernelLog>::unknown(log.error().message, {*options.dmesg_file});
     return Fact<KernelLog>::known(std::move(*log), {*options.dmesg_file});
   }
+  bool explicit_journal = !options.journal_files.empty() || options.journal_dir;
+  if (explicit_journal)
+    if (auto from_journal = kernel_log_from_journal(journal, false))
+      return std::move(*from_journal);
   if (!is_live(options)) {
     std::string captured = under_root(options.root, "/.lsm-doctor/dmesg.txt");
     if (exists(captured)) {
@@ -192,9 +257,15 @@ Fact<KernelLog> gather_kernel_log(const GatherOptions& options, const Knowledge&
         return Fact<KernelLog>::known(std::move(*log), {captured});
       return Fact<KernelLog>::unknown(log.error().message, {captured});
     }
+    if (auto from_journal = kernel_log_from_journal(journal, false))
+      return std::move(*from_journal);
     return Fact<KernelLog>::unknown(
-        "a --root tree has no kernel ring buffer; pass the kernel log with --dmesg FILE");
+        "a --root tree has no kernel ring buffer; pass the kernel log with --dmesg FILE or a "
+        "journal with --journal-file FILE");
   }
+  if (!explicit_journal)
+    if (auto from_journal = kernel_log_from_journal(journal, true))
+      return std::move(*from_journal);
   auto log = read_live_kernel_log(knowledge);
   if (!log)
     return Fact<KernelLog>::unknown(log.error().message, {"/dev/kmsg"});
@@ -213,7 +284,8 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   warn_bad_lsm_entries(facts.cmdline, facts.warnings);
   facts.active_lsms = gather_stack(options, knowledge, facts.warnings);
   facts.kconfig = gather_kconfig(options, facts.kernel);
-  facts.kernel_log = gather_kernel_log(options, knowledge);
+  facts.journal = gather_journal(options, knowledge, facts.warnings);
+  facts.kernel_log = gather_kernel_log(options, knowledge, facts.journal);
   facts.audit_status = is_live(options)
                            ? read_live_audit_status(facts.cmdline, facts.audit_status_errno)
                            : read_captured_audit_status(options.root, facts.warnings);

@@ -4,6 +4,8 @@
 #include "core/facts.h"
 #include "core/knowledge.h"
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,9 @@ struct GatherOptions {
   std::string since;                    // --since: journal entries at or after this time
   std::vector<std::string> audit_logs;  // --audit-log (repeatable)
   std::vector<std::string> audit_rules; // --audit-rules (repeatable)
+  // Called now and then while a long journal scan runs (see
+  // JournalScanOptions::progress); the CLI draws a progress line from it.
+  std::function<void(std::uint64_t, std::size_t, std::size_t)> progress;
 };
 
 // Gathers every fact. With root "/" the running kernel is asked too (system

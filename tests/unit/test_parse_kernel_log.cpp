@@ -252,3 +252,28 @@ TEST_CASE("KernelLogScanner survives invalid and NUL bytes", "[parse][kernel_log
   REQUIRE(log.find("audit-panic-suppressed") != nullptr);
   CHECK(log.find("audit-panic-suppressed")->total == 5);
 }
+
+TEST_CASE("SignatureMatcher::may_match is a prefilter that never misses", "[parse][kernel_log]") {
+  std::vector<LogSignature> sigs{
+      {"a", "audit: error in audit_log_subj_ctx", "count", "", "", ""},
+      {"b", "audit_panic: {N} callbacks suppressed", "sum", "", "", ""},
+      {"c", "is ignored because it is superseded by lsm=", "count", "", "", ""},
+  };
+  SignatureMatcher matcher(sigs);
+  CHECK(matcher.may_match("audit: error in audit_log_subj_ctx"));
+  CHECK(matcher.may_match("audit_panic: 3 callbacks suppressed"));
+  CHECK(matcher.may_match("LSM: security=apparmor is ignored because it is superseded by lsm="));
+  CHECK_FALSE(matcher.may_match("usb 1-1: new high-speed USB device number 2"));
+  CHECK_FALSE(matcher.may_match("audit: error in audit_log_subj_ct"));
+  CHECK_FALSE(matcher.may_match(""));
+  // Every message the full matcher accepts passes the prefilter.
+  for (std::string_view m : {"x audit: error in audit_log_subj_ctx y", "audit_panic: 0 callbacks",
+                             "audit_panic: 5 callbacks suppressed"}) {
+    bool matched = false;
+    matcher.match(m, [&](const SignatureMatcher::Match&) { matched = true; });
+    if (matched)
+      CHECK(matcher.may_match(m));
+  }
+  std::vector<LogSignature> leading_number{{"n", "{N} records lost", "sum", "", "", ""}};
+  CHECK(SignatureMatcher(leading_number).may_match("nothing alike"));
+}

@@ -1,0 +1,111 @@
+// The systemd journal through libsystemd's sd-journal: which journal to open
+// for a set of options, and a streaming walk over the entries that match
+// given fields. Nothing is accumulated; callers keep what they need.
+#pragma once
+
+#include "core/result.h"
+#include "sources/gather.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+struct sd_journal; // <systemd/sd-journal.h>, kept out of this header
+
+namespace lsmdoctor {
+
+// One entry as handed to a walk: views valid only during the callback.
+struct JournalEntry {
+  std::string_view message;         // MESSAGE= (may be empty)
+  std::uint64_t realtime_usec = 0;  // wall clock, microseconds since the epoch
+  std::uint64_t monotonic_usec = 0; // microseconds since boot
+  std::string_view boot_id;         // 32 lowercase hex digits
+};
+
+// Restricts a walk: only entries at or after `since_usec` (0: all).
+struct JournalWindow {
+  std::uint64_t since_usec = 0;
+  std::uint64_t until_usec = 0; // stop after this time (0: no end)
+  bool with_message = true;     // false: leave JournalEntry::message empty (faster)
+  // "FIELD=value" every entry must also carry, checked entry by entry: for a
+  // walk along one rare value this is cheaper than a second match term.
+  std::string require;
+};
+
+// An open journal (RAII around sd_journal*).
+class Journal {
+public:
+  // Opens the journal the options name: --journal-file FILE... or
+  // --journal-dir DIR; otherwise the host's own journal under root "/", or
+  // ROOT/var/log/journal under another root. The error says why none could
+  // be opened and what would work.
+  static Result<Journal> open(const GatherOptions& options);
+
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&& other) noexcept;
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  ~Journal();
+
+  // What was opened, for provenance: "journal file X", "/var/log/journal", ...
+  const std::string& description() const { return description_; }
+  // True for the running host's own journal (its current boot is this boot).
+  bool is_local() const { return local_; }
+  // Problems met opening or reading (corrupt or truncated files), by file.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // Calls `on_entry` for every entry matching all `matches` in time order.
+  // Each match is "FIELD=value"; several values of one field are
+  // alternatives, different fields must all match. `on_entry` returns false
+  // to stop early. Returns the number of entries visited.
+  Result<std::uint64_t> for_each_entry(const std::vector<std::string>& matches,
+                                       const std::function<bool(const JournalEntry&)>& on_entry,
+                                       const JournalWindow& window = {});
+
+  // Every distinct value of FIELD in the journal (all entries: matches do
+  // not apply), e.g. the boot ids. `on_value` returns false to stop. Damage
+  // met on the way is an error (values before it were already passed on).
+  // Returns the number of values.
+  Result<std::uint64_t> for_each_unique(const std::string& field,
+                                        const std::function<bool(std::string_view)>& on_value);
+
+  // Realtime of the first and last entry matching `matches` (same form as
+  // for_each_entry); nullopt when none match.
+  Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>>
+  time_range(const std::vector<std::string>& matches);
+
+  // The files opened, in order (empty for the system journal, which
+  // sd-journal finds itself). Paths are those actually opened.
+  const std::vector<std::string>& files() const { return files_; }
+
+  // Keeps the pages of journal files mapped into this process below a
+  // bound: sd-journal maps whole windows and the kernel maps neighbouring
+  // pages on each fault, so a long scan would otherwise keep most of the
+  // journal resident. The pages stay in the page cache; later reads fault
+  // them back in. Cheap when under the bound; call it every few hundred
+  // entries.
+  static void trim_mapped_pages();
+
+  sd_journal* handle() const { return journal_; }
+
+private:
+  Journal(sd_journal* journal, std::string description, bool local)
+      : journal_(journal), description_(std::move(description)), local_(local) {}
+
+  sd_journal* journal_ = nullptr;
+  std::string description_;
+  bool local_ = false;
+  bool damage_reported_ = false;
+  std::vector<std::string> warnings_;
+  std::vector<std::string> temp_files_; // repaired copies of truncated files, removed on close
+  std::vector<std::string> files_;
+};
+
+// The boot id of the running system (32 hex digits), empty when unknown.
+std::string current_boot_id();
+
+} // namespace lsmdoctor

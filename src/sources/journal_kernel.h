@@ -1,0 +1,39 @@
+// Kernel messages from the journal, per boot, reduced to signature
+// statistics while streaming: memory grows with boots and signatures, not
+// with the journal.
+#pragma once
+
+#include "core/facts.h"
+#include "core/knowledge.h"
+#include "sources/journal.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace lsmdoctor {
+
+struct JournalScanOptions {
+  int boots = 1;                // the current boot and boots-1 before it
+  std::uint64_t since_usec = 0; // with --since: every boot since then (bounded by boots > 1)
+  // Called now and then during the scan: (distinct messages listed, 0, 0)
+  // while the index is read, then (entries counted, part, parts) with the
+  // part (a message or a boot, 1-based) being read of how many.
+  std::function<void(std::uint64_t messages, std::size_t boot, std::size_t boots)> progress;
+};
+
+// Lists the boots of `journal`, picks those the options ask for and counts
+// the signatures in their kernel messages (_TRANSPORT=kernel), streaming.
+Result<JournalHistory> scan_journal_kernel(Journal& journal, const Knowledge& knowledge,
+                                           const JournalScanOptions& options);
+
+// "6.18.2-arch1-1" from "Linux version 6.18.2-arch1-1 (linux@archlinux) ..."; "" if absent.
+std::string kernel_release_from_banner(std::string_view message);
+
+// One boot of the history as a KernelLog (the shape --dmesg and /dev/kmsg
+// give), for the checks that read the current boot's kernel log.
+// `indexed`: the history came from the index scan (lines counts matching
+// messages only).
+KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source, bool indexed);
+
+} // namespace lsmdoctor

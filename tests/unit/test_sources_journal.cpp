@@ -1,0 +1,270 @@
+// sd-journal access on real journal files made by systemd-journal-remote from
+// export text: opening, matching, boot selection and damaged files.
+#include "sources/journal.h"
+#include "sources/journal_kernel.h"
+#include "test_support.h"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sys/wait.h>
+
+using namespace lsmdoctor;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kJournalRemote = "/lib/systemd/systemd-journal-remote";
+constexpr std::uint64_t kStart = 1766000000000000; // 2025-12-17
+
+std::string entry(std::uint64_t realtime, std::uint64_t monotonic, const std::string& boot,
+                  const std::string& transport, const std::string& message,
+                  const std::string& extra = "") {
+  return fmt::format("__REALTIME_TIMESTAMP={}\n__MONOTONIC_TIMESTAMP={}\n_BOOT_ID={}\n"
+                     "_TRANSPORT={}\n{}MESSAGE={}\n\n",
+                     realtime, monotonic, boot, transport, extra, message);
+}
+
+std::string boot_id(int n) {
+  return fmt::format("{:032x}", 0xb00700000000ULL + static_cast<unsigned>(n));
+}
+
+// Three boots a day apart: 6.17.9 clean, 6.17.9 clean, 6.18.2 with `errors`
+// subject context errors; each with a user-space line that must not count.
+std::string three_boots(int errors) {
+  std::string out;
+  for (int b = 0; b < 3; ++b) {
+    std::uint64_t start = kStart + static_cast<std::uint64_t>(b) * 86400000000ULL;
+    std::string id = boot_id(b);
+    out += entry(start, 1000, id, "kernel",
+                 std::string("Linux version ") + (b < 2 ? "6.17.9" : "6.18.2") +
+                     " (nixbld@localhost)");
+    out += entry(start + 10, 1010, id, "stdout", "audit: error in audit_log_subj_ctx",
+                 "_SYSTEMD_UNIT=fake.service\n");
+    for (int i = 0; b == 2 && i < errors; ++i)
+      out +=
+          entry(start + 100 + static_cast<std::uint64_t>(i), 1100 + static_cast<std::uint64_t>(i),
+                id, "kernel", "audit: error in audit_log_subj_ctx");
+    out += entry(start + 5000, 6000, id, "kernel", "usb 1-1: new high-speed USB device number 2");
+  }
+  return out;
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "lsmd-journal-test-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Writes `export_text` and converts it; empty when journal-remote is missing.
+std::string make_journal(const TempDir& dir, const std::string& export_text) {
+  if (!fs::exists(kJournalRemote))
+    return {};
+  fs::path input = dir.path / "in.export";
+  std::ofstream(input) << export_text;
+  fs::path out = dir.path / "x.journal";
+  std::string cmd =
+      fmt::format("{} --output={} {} 2>/dev/null", kJournalRemote, out.string(), input.string());
+  int rc = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(rc));
+  REQUIRE(WEXITSTATUS(rc) == 0);
+  return out.string();
+}
+
+GatherOptions files(const std::string& path) {
+  GatherOptions o;
+  o.root = "/nonexistent-root";
+  o.journal_files = {path};
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("kernel_release_from_banner", "[sources][journal]") {
+  CHECK(kernel_release_from_banner("Linux version 6.18.2-arch1-1 (linux@archlinux) (gcc)") ==
+        "6.18.2-arch1-1");
+  CHECK(kernel_release_from_banner("Linux version 6.17.9") == "6.17.9");
+  CHECK(kernel_release_from_banner("Linux version ") == "");
+  CHECK(kernel_release_from_banner("no banner here").empty());
+}
+
+TEST_CASE("Journal::open says why nothing could be opened", "[sources][journal]") {
+  TempDir dir;
+  auto missing = Journal::open(files((dir.path / "nope.journal").string()));
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("nope.journal") != std::string::npos);
+
+  fs::path text = dir.path / "text.journal";
+  std::ofstream(text) << "not a journal, just text that is long enough to hold a header......."
+                         "...................................................................."
+                         "....................................................................\n";
+  auto not_journal = Journal::open(files(text.string()));
+  REQUIRE_FALSE(not_journal);
+  CHECK(not_journal.error().message.find("not a journal file") != std::string::npos);
+
+  GatherOptions under_root;
+  under_root.root = dir.path.string();
+  auto no_dir = Journal::open(under_root);
+  REQUIRE_FALSE(no_dir);
+  CHECK(no_dir.error().message.find("/var/log/journal: not present") != std::string::npos);
+
+  fs::create_directories(dir.path / "var/log/journal");
+  auto empty_dir = Journal::open(under_root);
+  REQUIRE_FALSE(empty_dir);
+  CHECK(empty_dir.error().message.find("no journal files") != std::string::npos);
+}
+
+TEST_CASE("Journal::for_each_entry streams matching entries", "[sources][journal]") {
+  TempDir dir;
+  std::string path = make_journal(dir, three_boots(5));
+  if (path.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  auto journal = Journal::open(files(path));
+  REQUIRE(journal);
+  std::uint64_t kernel = 0;
+  std::uint64_t errors = 0;
+  auto n = journal->for_each_entry({"_TRANSPORT=kernel"}, [&](const JournalEntry& e) {
+    ++kernel;
+    CHECK(e.boot_id.size() == 32);
+    CHECK(e.realtime_usec >= kStart);
+    errors += e.message == "audit: error in audit_log_subj_ctx";
+    return true;
+  });
+  REQUIRE(n);
+  CHECK(*n == 11);
+  CHECK(kernel == 11);
+  CHECK(errors == 5);
+
+  std::vector<std::string> unit_lines;
+  REQUIRE(journal->for_each_entry({"_SYSTEMD_UNIT=fake.service"}, [&](const JournalEntry& e) {
+    unit_lines.emplace_back(e.message);
+    return unit_lines.size() < 2; // stop early
+  }));
+  CHECK(unit_lines.size() == 2);
+
+  std::uint64_t in_boot = 0;
+  REQUIRE(journal->for_each_entry({"_TRANSPORT=kernel", "_BOOT_ID=" + boot_id(0)},
+                                  [&](const JournalEntry&) { return ++in_boot, true; }));
+  CHECK(in_boot == 2);
+  CHECK(journal->warnings().empty());
+}
+
+TEST_CASE("scan_journal_kernel: boots, kernels and counts", "[sources][journal]") {
+  TempDir dir;
+  std::string path = make_journal(dir, three_boots(7));
+  if (path.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  auto journal = Journal::open(files(path));
+  REQUIRE(journal);
+  JournalScanOptions options;
+  auto current = scan_journal_kernel(*journal, test::knowledge(), options);
+  REQUIRE(current);
+  CHECK(current->boots_in_journal == 3);
+  REQUIRE(current->boots.size() == 1);
+  CHECK(current->boots[0].boot_id == boot_id(2));
+  CHECK(current->boots[0].kernel == "6.18.2");
+  CHECK(current->boots[0].kernel_messages == 9);
+  CHECK(current->boots[0].audit_errors() == 7);
+  CHECK(current->boots[0].signatures.at("subj-ctx-error").first_usec ==
+        kStart + 2 * 86400000000ULL + 100);
+
+  options.boots = 10;
+  auto all = scan_journal_kernel(*journal, test::knowledge(), options);
+  REQUIRE(all);
+  REQUIRE(all->boots.size() == 3);
+  CHECK(all->boots[0].kernel == "6.17.9");
+  CHECK(all->boots[0].audit_errors() == 0); // the user-space copy is not a kernel message
+  CHECK(all->boots[2].audit_errors() == 7);
+
+  options.boots = 1;
+  options.since_usec = kStart + 86400000000ULL; // the second boot onwards
+  auto since = scan_journal_kernel(*journal, test::knowledge(), options);
+  REQUIRE(since);
+  REQUIRE(since->boots.size() == 2);
+  CHECK(since->boots[0].boot_id == boot_id(1));
+
+  KernelLog log = kernel_log_of_boot(all->boots[2], "x.journal (boot b)", false);
+  CHECK(log.count("subj-ctx-error") == 7);
+  CHECK(log.lines == 9);
+  CHECK(log.find("subj-ctx-error")->first.timestamp == "0.001100");
+}
+
+TEST_CASE("A journal with a damaged or cut tail is read up to the damage", "[sources][journal]") {
+  TempDir dir;
+  std::string errors_export = three_boots(3000);
+  std::string path = make_journal(dir, errors_export);
+  if (path.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  auto whole = Journal::open(files(path));
+  REQUIRE(whole);
+  JournalScanOptions options;
+  options.boots = 10;
+  auto full = scan_journal_kernel(*whole, test::knowledge(), options);
+  REQUIRE(full);
+  std::uint64_t all_errors = full->boots.back().audit_errors();
+  CHECK(all_errors == 3000);
+
+  // Where the entries end: the header's tail object (offset 136).
+  std::uint64_t tail = 0;
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(136);
+    unsigned char raw[8];
+    in.read(reinterpret_cast<char*>(raw), 8);
+    for (int i = 7; i >= 0; --i)
+      tail = (tail << 8) | raw[i];
+  }
+  REQUIRE(tail > 200000);
+
+  SECTION("garbled before the last object") {
+    fs::path garbled = dir.path / "garbled.journal";
+    fs::copy_file(path, garbled);
+    {
+      std::fstream f(garbled, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(tail - 60000));
+      std::string junk(60000, '\0');
+      for (std::size_t i = 0; i < junk.size(); ++i)
+        junk[i] = static_cast<char>((i * 2654435761U) >> 13);
+      f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    auto journal = Journal::open(files(garbled.string()));
+    REQUIRE(journal);
+    auto history = scan_journal_kernel(*journal, test::knowledge(), options);
+    REQUIRE(history);
+    REQUIRE_FALSE(history->boots.empty());
+    std::uint64_t read = history->boots.back().audit_errors();
+    CHECK(read > 0);
+    CHECK(read < all_errors);
+    REQUIRE_FALSE(journal->warnings().empty());
+    CHECK(journal->warnings().front().find("read up to the damage") != std::string::npos);
+  }
+  SECTION("cut short") {
+    fs::path cut = dir.path / "cut.journal";
+    fs::copy_file(path, cut);
+    fs::resize_file(cut, tail - 40000);
+    auto journal = Journal::open(files(cut.string()));
+    REQUIRE(journal);
+    REQUIRE_FALSE(journal->warnings().empty());
+    CHECK(journal->warnings().front().find("truncated") != std::string::npos);
+    auto history = scan_journal_kernel(*journal, test::knowledge(), options);
+    REQUIRE(history);
+    REQUIRE_FALSE(history->boots.empty());
+    std::uint64_t read = history->boots.back().audit_errors();
+    CHECK(read > 0);
+    CHECK(read < all_errors);
+  }
+}
