@@ -6,13 +6,24 @@ namespace lsmdoctor {
 const std::vector<CheckDef>& check_registry() {
   static const std::vector<CheckDef> kRegistry{
       // NOLINT(readability-identifier-naming)
-      checks::audit_kernel_disabled,         checks::audit_log_backlog_overflow,
-      checks::audit_log_obj_ctx_errors,      checks::audit_log_panic_suppressed,
-      checks::audit_log_subj_ctx_errors,     checks::audit_status_failure_panic,
-      checks::audit_status_immutable,        checks::audit_status_lost,
-      checks::audit_status_no_daemon,        checks::kernel_audit_capability,
-      checks::lsm_order_bpf_before_secctx,   checks::lsm_secctx_multiple,
-      checks::lsm_stack_duplicate,           checks::lsm_stack_requested_inactive,
+      checks::audit_kernel_disabled,
+      checks::audit_log_backlog_overflow,
+      checks::audit_log_obj_ctx_errors,
+      checks::audit_log_panic_suppressed,
+      checks::audit_log_subj_ctx_errors,
+      checks::audit_rules_immutable_early,
+      checks::audit_rules_lsm_field_mismatch,
+      checks::audit_rules_syntax,
+      checks::audit_rules_watch_symlink,
+      checks::audit_status_failure_panic,
+      checks::audit_status_immutable,
+      checks::audit_status_lost,
+      checks::audit_status_no_daemon,
+      checks::kernel_audit_capability,
+      checks::lsm_order_bpf_before_secctx,
+      checks::lsm_secctx_multiple,
+      checks::lsm_stack_duplicate,
+      checks::lsm_stack_requested_inactive,
       checks::lsm_stack_security_overridden,
   };
   return kRegistry;

@@ -59,11 +59,24 @@ struct AuditRuleProblem {
   bool stops_loading = false;
 };
 
+// A watched path (-w) as it is on the host's disk.
+struct AuditWatchTarget {
+  std::string path;    // as written in the rule
+  bool exists = false; // lstat succeeded (under --root: inside the tree)
+  bool symlink = false;
+  std::string target; // the link's target as stored, when a symlink
+};
+
 // The audit rules of a host: the files the boot loads, in load order.
 struct AuditRules {
   std::vector<std::string> files;
+  // Files of /etc/audit/rules.d that augenrules joins into audit.rules (it
+  // moves their -e line to the end, so order within them is not judged).
+  std::vector<std::string> fragments;
   std::vector<AuditRuleLine> lines;
   std::vector<AuditRuleProblem> problems;
+  std::vector<AuditWatchTarget> watches; // one per distinct -w path
+  std::string how_found; // "--audit-rules", "ExecStart= of audit-rules-nixos.service", ...
 };
 
 // The rules the kernel has loaded now (AUDIT_LIST_RULES, `auditctl -l`).

@@ -116,6 +116,8 @@ struct Facts {
   int audit_status_errno = 0;
   // Audit rule files the boot loads (sources/audit_rules.cpp).
   Fact<AuditRules> audit_rules;
+  // The rules the kernel has loaded (AUDIT_LIST_RULES, or its capture).
+  Fact<LoadedAuditRules> audit_rules_loaded;
   // audit.log and its rotated files (sources/audit_log.cpp).
   Fact<AuditLogSummary> audit_log;
   // Each module's own interface (sources/lsm_probes.cpp).

@@ -4,6 +4,7 @@
 #include "parse/kernel_log.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
+#include "sources/audit_rules.h"
 #include "sources/audit_status.h"
 #include "sources/kernel_interfaces.h"
 #include "sources/lsm_probes.h"
@@ -218,6 +219,8 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
                            : read_captured_audit_status(options.root, facts.warnings);
   facts.probes = Fact<ProbeFacts>::known(probe_lsms(options.root, is_live(options), knowledge),
                                          {"lsm probes"});
+  facts.audit_rules = gather_audit_rules(options, facts.warnings);
+  facts.audit_rules_loaded = gather_loaded_audit_rules(options, facts.warnings);
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);
