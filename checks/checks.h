@@ -14,6 +14,7 @@ extern const CheckDef audit_log_obj_ctx_errors;
 extern const CheckDef audit_log_panic_suppressed;
 extern const CheckDef audit_log_subj_ctx_errors;
 extern const CheckDef audit_rules_immutable_early;
+extern const CheckDef audit_rules_load_failed;
 extern const CheckDef audit_rules_lsm_field_mismatch;
 extern const CheckDef audit_rules_syntax;
 extern const CheckDef audit_rules_watch_symlink;

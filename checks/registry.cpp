@@ -12,6 +12,7 @@ const std::vector<CheckDef>& check_registry() {
       checks::audit_log_panic_suppressed,
       checks::audit_log_subj_ctx_errors,
       checks::audit_rules_immutable_early,
+      checks::audit_rules_load_failed,
       checks::audit_rules_lsm_field_mismatch,
       checks::audit_rules_syntax,
       checks::audit_rules_watch_symlink,

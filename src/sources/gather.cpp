@@ -8,6 +8,7 @@
 #include "sources/audit_status.h"
 #include "sources/kernel_interfaces.h"
 #include "sources/lsm_probes.h"
+#include "sources/units.h"
 
 #include <cerrno>
 #include <cstring>
@@ -221,6 +222,7 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
                                          {"lsm probes"});
   facts.audit_rules = gather_audit_rules(options, facts.warnings);
   facts.audit_rules_loaded = gather_loaded_audit_rules(options, facts.warnings);
+  facts.units = gather_units(options, facts.warnings);
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);
