@@ -37,8 +37,8 @@ JournalPtr open_journal(const GatherOptions& options, std::string& what, std::st
     r = sd_journal_open_files(&j, paths.data(), 0);
     what = fmt::format("journal file {}", fmt::join(options.journal_files, ", "));
   } else if (options.journal_dir || !(options.root == "/" || options.root.empty())) {
-    std::string dir = options.journal_dir ? *options.journal_dir
-                                          : under_root(options.root, "/var/log/journal");
+    std::string dir =
+        options.journal_dir ? *options.journal_dir : under_root(options.root, "/var/log/journal");
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) {
       why = dir + ": no journal directory";
