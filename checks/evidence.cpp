@@ -44,6 +44,15 @@ Evidence audit_status_evidence(const Facts& facts) {
   return e;
 }
 
+Evidence rule_evidence(const AuditRuleLine& line, std::string note) {
+  Evidence e;
+  e.source = line.file;
+  e.line = line.line;
+  e.excerpt = line.text;
+  e.note = std::move(note);
+  return e;
+}
+
 Evidence log_evidence(const KernelLog& log, const std::string& signature_id,
                       const SignatureStats& stats) {
   Evidence e;

@@ -20,6 +20,8 @@ Evidence log_evidence(const KernelLog& log, const std::string& signature_id,
                       const SignatureStats& stats);
 // The audit status (AUDIT_GET or its capture).
 Evidence audit_status_evidence(const Facts& facts);
+// One line of an audit rules file (or a loaded rule), with a note.
+Evidence rule_evidence(const AuditRuleLine& line, std::string note = {});
 // "unknown because ..." text for a fact.
 template <class T> std::string why_unknown(const char* what, const Fact<T>& fact) {
   return std::string(what) + " is unknown: " + fact.reason();

@@ -7,6 +7,7 @@
 #include "core/fact.h"
 #include "core/probe_facts.h"
 #include "core/journal_facts.h"
+#include "core/unit_facts.h"
 
 #include <cstdint>
 #include <map>
@@ -119,6 +120,10 @@ struct Facts {
   int audit_status_errno = 0;
   // Audit rule files the boot loads (sources/audit_rules.cpp).
   Fact<AuditRules> audit_rules;
+  // The rules the kernel has loaded (AUDIT_LIST_RULES, or its capture).
+  Fact<LoadedAuditRules> audit_rules_loaded;
+  // Audit and security units (sources/units.cpp): state and own journal lines.
+  Fact<UnitStates> units;
   // audit.log and its rotated files (sources/audit_log.cpp).
   Fact<AuditLogSummary> audit_log;
   // Each module's own interface (sources/lsm_probes.cpp).

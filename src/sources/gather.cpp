@@ -5,11 +5,13 @@
 #include "parse/kernel_log.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
+#include "sources/audit_rules.h"
 #include "sources/audit_status.h"
 #include "sources/boot_config.h"
 #include "sources/journal_kernel.h"
 #include "sources/kernel_interfaces.h"
 #include "sources/lsm_probes.h"
+#include "sources/units.h"
 
 #include <cerrno>
 #include <cstring>
@@ -292,6 +294,9 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.probes = Fact<ProbeFacts>::known(probe_lsms(options.root, is_live(options), knowledge),
                                          {"lsm probes"});
   facts.boot_config = gather_boot_config(options.root, facts.warnings);
+  facts.audit_rules = gather_audit_rules(options, facts.warnings);
+  facts.audit_rules_loaded = gather_loaded_audit_rules(options, facts.warnings);
+  facts.units = gather_units(options, facts.warnings);
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);

@@ -1,0 +1,210 @@
+// The kernel's loaded audit rules (AUDIT_LIST_RULES), read only.
+#include "parse/audit_rules.h"
+#include "parse/line_reader.h"
+#include "sources/audit_rules.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <libaudit.h>
+#include <poll.h>
+#include <sys/stat.h>
+
+namespace lsmdoctor {
+namespace {
+
+constexpr int kReplyTimeoutMs = 2000;
+constexpr unsigned kSyscallBits = AUDIT_BITMASK_SIZE * 32;
+
+long long now_ms() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool is_string_field(unsigned field) {
+  return (field >= AUDIT_SUBJ_USER && field <= AUDIT_SUBJ_CLR) ||
+         (field >= AUDIT_OBJ_USER && field <= AUDIT_OBJ_LEV_HIGH) || field == AUDIT_WATCH ||
+         field == AUDIT_DIR || field == AUDIT_FILTERKEY || field == AUDIT_EXE;
+}
+
+std::string syscall_list(const audit_rule_data& rule, int machine) {
+  unsigned set = 0;
+  for (unsigned i = 0; i < kSyscallBits; ++i)
+    if (rule.mask[i / 32] & (1U << (i % 32)))
+      ++set;
+  if (set == kSyscallBits)
+    return "all";
+  std::string out;
+  for (unsigned i = 0; i < kSyscallBits; ++i) {
+    if (!(rule.mask[i / 32] & (1U << (i % 32))))
+      continue;
+    const char* name = audit_syscall_to_name(static_cast<int>(i), machine);
+    out += (out.empty() ? "" : ",") + (name ? std::string(name) : std::to_string(i));
+  }
+  return out;
+}
+
+// One rule of the kernel in the shape of a rules-file line.
+AuditRuleLine to_line(const audit_rule_data& rule, std::size_t payload, int index) {
+  AuditRuleLine line;
+  line.file = "netlink";
+  line.line = index;
+  line.kind = AuditRuleKind::rule;
+  const char* list = audit_flag_to_name(static_cast<int>(rule.flags & AUDIT_FILTER_MASK));
+  const char* action = audit_action_to_name(static_cast<int>(rule.action));
+  line.list = list ? list : std::to_string(rule.flags);
+  line.action = action ? action : std::to_string(rule.action);
+  int machine = audit_detect_machine();
+  std::size_t offset = 0;
+  std::size_t buf_room = payload > sizeof(audit_rule_data) ? payload - sizeof(audit_rule_data) : 0;
+  buf_room = std::min<std::size_t>(buf_room, rule.buflen);
+  unsigned count = std::min<unsigned>(rule.field_count, AUDIT_MAX_FIELDS);
+  for (unsigned i = 0; i < count; ++i) {
+    unsigned field = rule.fields[i];
+    const char* name = audit_field_to_name(static_cast<int>(field));
+    const char* op = audit_operator_to_symbol(static_cast<int>(rule.fieldflags[i]));
+    AuditRuleField f{name ? name : fmt::format("f{}", field), op ? op : "?", {}};
+    if (is_string_field(field)) {
+      std::size_t len = std::min<std::size_t>(rule.values[i], buf_room - offset);
+      f.value.assign(rule.buf + offset, len);
+      offset += len;
+    } else if (field == AUDIT_EXIT) {
+      f.value = std::to_string(static_cast<int>(rule.values[i]));
+    } else {
+      f.value = std::to_string(rule.values[i]);
+    }
+    if (field == AUDIT_ARCH) {
+      int arch_machine = audit_elf_to_machine(rule.values[i]);
+      if (arch_machine >= 0)
+        machine = arch_machine;
+    }
+    if (field == AUDIT_WATCH || field == AUDIT_DIR) {
+      line.kind = AuditRuleKind::watch;
+      line.path = f.value;
+    }
+    if (field == AUDIT_FILTERKEY)
+      line.keys.push_back(f.value);
+    line.fields.push_back(std::move(f));
+  }
+  if (line.kind == AuditRuleKind::rule) {
+    std::string syscalls = syscall_list(rule, machine);
+    if (!syscalls.empty())
+      line.syscalls.push_back(syscalls);
+  }
+  line.text = fmt::format("-a {},{}", line.action, line.list);
+  if (!line.syscalls.empty())
+    line.text += " -S " + line.syscalls.front();
+  for (const auto& f : line.fields)
+    line.text += fmt::format(" -F {}{}{}", f.name, f.op, f.value);
+  return line;
+}
+
+int read_rule_list(int fd, LoadedAuditRules& out) {
+  long long deadline = now_ms() + kReplyTimeoutMs;
+  for (;;) {
+    long long left = deadline - now_ms();
+    if (left <= 0)
+      return ETIMEDOUT;
+    pollfd pfd{fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, static_cast<int>(left));
+    if (ready < 0 && errno != EINTR)
+      return errno;
+    if (ready <= 0)
+      continue;
+    audit_reply rep{};
+    int rc = audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
+    if (rc < 0 && -rc != EAGAIN && -rc != EINTR)
+      return -rc;
+    if (rc <= 0)
+      continue;
+    if (rep.type == NLMSG_DONE)
+      return 0;
+    if (rep.type == NLMSG_ERROR && rep.error && rep.error->error != 0)
+      return -rep.error->error;
+    if (rep.type == AUDIT_LIST_RULES && rep.ruledata && rep.nlh) {
+      std::size_t payload = rep.nlh->nlmsg_len > NLMSG_HDRLEN
+                                ? static_cast<std::size_t>(rep.nlh->nlmsg_len - NLMSG_HDRLEN)
+                                : 0;
+      if (payload >= sizeof(audit_rule_data))
+        out.rules.push_back(
+            to_line(*rep.ruledata, payload, static_cast<int>(out.rules.size()) + 1));
+    }
+  }
+}
+
+std::string list_error_reason(int error) {
+  switch (error) {
+  case EPERM:
+  case EACCES:
+    return "loaded audit rules (AUDIT_LIST_RULES): permission denied: run as root "
+           "(CAP_AUDIT_CONTROL), e.g. `sudo lsm-doctor`";
+  case ECONNREFUSED:
+    return "loaded audit rules: audit is not available in this user namespace (container); run "
+           "on the host: `sudo lsm-doctor`";
+  case EPROTONOSUPPORT:
+  case EAFNOSUPPORT:
+    return "loaded audit rules: the kernel has no audit netlink socket (audit=0 or no "
+           "CONFIG_AUDIT)";
+  case ETIMEDOUT:
+    return "loaded audit rules: the kernel did not answer within 2 s; compare with "
+           "`sudo auditctl -l`";
+  default:
+    return fmt::format("loaded audit rules (AUDIT_LIST_RULES): {}; compare with "
+                       "`sudo auditctl -l`",
+                       std::strerror(error));
+  }
+}
+
+Fact<LoadedAuditRules> live_rules() {
+  if (::geteuid() != 0)
+    return Fact<LoadedAuditRules>::unknown(
+        "loaded audit rules (AUDIT_LIST_RULES) need root (CAP_AUDIT_CONTROL): run "
+        "`sudo lsm-doctor`",
+        {"netlink"});
+  set_aumessage_mode(MSG_QUIET, DBG_NO);
+  errno = 0;
+  int fd = audit_open();
+  if (fd < 0)
+    return Fact<LoadedAuditRules>::unknown(list_error_reason(errno != 0 ? errno : EIO),
+                                           {"netlink"});
+  LoadedAuditRules loaded;
+  int rc = audit_request_rules_list_data(fd);
+  int error = rc < 0 ? -rc : read_rule_list(fd, loaded);
+  audit_close(fd);
+  if (error != 0)
+    return Fact<LoadedAuditRules>::unknown(list_error_reason(error), {"netlink"});
+  return Fact<LoadedAuditRules>::known(std::move(loaded), {"netlink"});
+}
+
+} // namespace
+
+Fact<LoadedAuditRules> gather_loaded_audit_rules(const GatherOptions& options,
+                                                 std::vector<std::string>& warnings) {
+  if (options.root == "/" || options.root.empty())
+    return live_rules();
+  std::string path = under_root(options.root, "/.lsm-doctor/audit_rules_loaded");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Fact<LoadedAuditRules>::unknown(
+        "no capture of the loaded audit rules in the tree (.lsm-doctor/audit_rules_loaded, the "
+        "output of `auditctl -l`); on the host run `sudo lsm-doctor`",
+        {path});
+  auto text = read_small_file(path, std::size_t{16} * 1024 * 1024);
+  if (!text)
+    return Fact<LoadedAuditRules>::unknown(text.error().message, {path});
+  AuditRules parsed;
+  // `auditctl -l` prints "No rules" for an empty list.
+  std::string body = *text == "No rules\n" || *text == "No rules" ? std::string() : *text;
+  parse_audit_rules(body, path, audit_detect_machine(), parsed);
+  for (const auto& problem : parsed.problems)
+    warnings.push_back(fmt::format("{}:{}: {}", path, problem.line, problem.message));
+  LoadedAuditRules loaded;
+  for (auto& line : parsed.lines)
+    if (line.valid)
+      loaded.rules.push_back(std::move(line));
+  return Fact<LoadedAuditRules>::known(std::move(loaded), {path});
+}
+
+} // namespace lsmdoctor
