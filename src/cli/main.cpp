@@ -12,6 +12,10 @@ namespace {
 
 void add_input_options(CLI::App& app, Options& o) {
   app.add_option("--root", o.root, "read every file under DIR instead of /")->type_name("DIR");
+  app.add_option("--snapshot", o.snapshot,
+                 "read a snapshot made by `lsm-doctor collect` (FILE.tar or DIR) instead of this "
+                 "host")
+      ->type_name("FILE.tar|DIR");
   app.add_option("--dmesg", o.dmesg,
                  "read the kernel log from FILE (dmesg, dmesg -r, journalctl -k or /dev/kmsg text)")
       ->type_name("FILE");
@@ -72,7 +76,12 @@ int main(int argc, char** argv) {
   explain->add_option("id", o.explain_id, "check id");
   explain->add_flag_callback(
       "--list", [&] { o.explain_id = "--list"; }, "list every check");
-  for (auto* sub : {check, stack, fix, explain})
+  auto* collect = app.add_subcommand("collect", "capture every input for offline replay (-o)");
+  collect->add_option("-o,--output", o.output, "write the snapshot to FILE.tar or a new DIR")
+      ->required()
+      ->type_name("FILE.tar|DIR");
+  collect->add_flag("--redact", o.redact, "replace host names and user names");
+  for (auto* sub : {check, stack, fix, explain, collect})
     sub->fallthrough();
   app.require_subcommand(0, 1);
 
@@ -87,6 +96,15 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("lsm-doctor: --root {}: not a directory\n", o.root);
     return kExitUsage;
   }
+  if (!o.snapshot.empty() && o.root != "/") {
+    std::cerr << "lsm-doctor: --snapshot and --root both name the input; give one\n";
+    return kExitUsage;
+  }
+  if (collect->parsed() && (o.root != "/" || !o.snapshot.empty() || !o.dmesg.empty())) {
+    std::cerr << "lsm-doctor: collect captures the running host; --root, --snapshot and --dmesg "
+                 "are for check\n";
+    return kExitUsage;
+  }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);
     if (stack->parsed() && o.format != "text" && o.format != "json") {
@@ -99,6 +117,8 @@ int main(int argc, char** argv) {
       return cmd_fix(o);
     if (explain->parsed())
       return cmd_explain(o);
+    if (collect->parsed())
+      return cmd_collect(o);
     return cmd_check(o, fail_on);
   } catch (const std::exception& e) {
     std::cerr << "lsm-doctor: internal error: " << e.what() << "\n";
