@@ -11,4 +11,5 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   python3 python3-jsonschema nix-bin mandoc man-db clang-format \
   qemu-system-x86 busybox-static \
   prometheus libxml2-utils python3-junitparser \
-  clang libclang-rt-14-dev >/dev/null
+  clang libclang-rt-14-dev \
+  bash-completion zsh fish >/dev/null

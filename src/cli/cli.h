@@ -17,7 +17,9 @@ extern const char* const kToolVersion;
 
 struct Options {
   std::string root = "/";
-  std::string plan; // --plan: a planned configuration instead of a host
+  std::string plan;     // --plan: a planned configuration instead of a host
+  std::string snapshot; // --snapshot FILE.tar|DIR
+  bool redact = false;  // collect --redact
   std::string dmesg;
   std::vector<std::string> journal_files;
   std::string journal_dir;
@@ -42,6 +44,7 @@ struct Run {
   Facts facts;
   std::vector<Finding> findings;
   Plan plan;
+  bool nixos = false; // the host (or tree, or snapshot) runs NixOS
 };
 
 // Loads knowledge, gathers facts, runs the checks and plans the remedies.
@@ -58,5 +61,6 @@ int cmd_stack(const Options& o);
 int cmd_fix(const Options& o);
 int cmd_nixos(const Options& o);
 int cmd_explain(const Options& o);
+int cmd_collect(const Options& o);
 
 } // namespace lsmdoctor

@@ -11,9 +11,8 @@ int cmd_check(const Options& o, FailOn fail_on) {
     std::cerr << "lsm-doctor: " << run.error().message << "\n";
     return kExitInput;
   }
-  Report report{
-      run->facts,      run->knowledge, run->findings, run->plan, judge(run->findings, fail_on),
-      is_nixos(o.root)};
+  Report report{run->facts, run->knowledge, run->findings, run->plan, judge(run->findings, fail_on),
+                run->nixos};
   std::string text;
   if (o.format == "json")
     text = render_json(report);

@@ -29,7 +29,7 @@ int cmd_fix(const Options& o) {
   else if (o.target == "systemd-boot")
     std::cout << remedies::render_systemd_boot(plan);
   else if (o.target == "nixos")
-    std::cout << remedies::render_nixos(plan, is_nixos(o.root));
+    std::cout << remedies::render_nixos(plan, run->nixos);
   return kExitHealthy;
 }
 

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "core/atomic_file.h"
 #include "sources/plan_file.h"
+#include "sources/snapshot.h"
 
 #include <chrono>
 #include <cstdio>
@@ -96,10 +97,21 @@ Result<Run> run_doctor(const Options& o) {
     run.findings = run_checks(CheckContext{run.facts, run.knowledge});
     checks::scope_to_plan(run.findings);
     run.plan = make_plan(run.facts, run.knowledge, run.findings);
+    run.nixos = is_nixos(o.root);
     return run;
   }
   GatherOptions gather;
   gather.root = o.root;
+  // A tar snapshot is extracted into a private directory that lives until
+  // the facts are gathered.
+  SnapshotTree snapshot;
+  if (!o.snapshot.empty()) {
+    auto opened = open_snapshot(o.snapshot);
+    if (!opened)
+      return opened.error();
+    snapshot = std::move(*opened);
+    gather.root = snapshot.root;
+  }
   if (!o.dmesg.empty())
     gather.dmesg_file = o.dmesg;
   gather.journal_files = o.journal_files;
@@ -115,6 +127,13 @@ Result<Run> run_doctor(const Options& o) {
       progress.update(done, part, parts);
     };
     run.facts = gather_facts(gather, run.knowledge);
+  run.facts = gather_facts(gather, run.knowledge);
+  run.nixos = is_nixos(gather.root);
+  if (!o.snapshot.empty()) {
+    run.facts.origin = Origin::snapshot;
+    run.facts.root = o.snapshot;
+    run.facts.warnings.insert(run.facts.warnings.begin(), snapshot.warnings.begin(),
+                              snapshot.warnings.end());
   }
   run.findings = run_checks(CheckContext{run.facts, run.knowledge});
   run.plan = make_plan(run.facts, run.knowledge, run.findings);

@@ -13,6 +13,10 @@ namespace {
 
 void add_input_options(CLI::App& app, Options& o) {
   app.add_option("--root", o.root, "read every file under DIR instead of /")->type_name("DIR");
+  app.add_option("--snapshot", o.snapshot,
+                 "read a snapshot made by `lsm-doctor collect` (FILE.tar or DIR) instead of this "
+                 "host")
+      ->type_name("FILE.tar|DIR");
   app.add_option("--dmesg", o.dmesg,
                  "read the kernel log from FILE (dmesg, dmesg -r, journalctl -k or /dev/kmsg text)")
       ->type_name("FILE");
@@ -80,6 +84,12 @@ int main(int argc, char** argv) {
   explain->add_flag_callback(
       "--list", [&] { o.explain_id = "--list"; }, "list every check");
   for (auto* sub : {check, stack, fix, nixos, explain})
+  auto* collect = app.add_subcommand("collect", "capture every input for offline replay (-o)");
+  collect->add_option("-o,--output", o.output, "write the snapshot to FILE.tar or a new DIR")
+      ->required()
+      ->type_name("FILE.tar|DIR");
+  collect->add_flag("--redact", o.redact, "replace host names and user names");
+  for (auto* sub : {check, stack, fix, explain, collect})
     sub->fallthrough();
   app.require_subcommand(0, 1);
 
@@ -100,6 +110,14 @@ int main(int argc, char** argv) {
       std::cerr << "lsm-doctor: " << since.error().message << "\n";
       return kExitUsage;
     }
+  if (!o.snapshot.empty() && o.root != "/") {
+    std::cerr << "lsm-doctor: --snapshot and --root both name the input; give one\n";
+    return kExitUsage;
+  }
+  if (collect->parsed() && (o.root != "/" || !o.snapshot.empty() || !o.dmesg.empty())) {
+    std::cerr << "lsm-doctor: collect captures the running host; --root, --snapshot and --dmesg "
+                 "are for check\n";
+    return kExitUsage;
   }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);
@@ -115,6 +133,8 @@ int main(int argc, char** argv) {
       return cmd_nixos(o);
     if (explain->parsed())
       return cmd_explain(o);
+    if (collect->parsed())
+      return cmd_collect(o);
     return cmd_check(o, fail_on);
   } catch (const std::exception& e) {
     std::cerr << "lsm-doctor: internal error: " << e.what() << "\n";

@@ -1,6 +1,7 @@
 #include "parse/line_reader.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -71,7 +72,41 @@ for_each_line(int fd, const std::string& name,
     on_line(stats.lines, line, truncated);
   };
 
+  // Holes of a sparse file read as NUL bytes, which hold no newline: skip
+  // them (SEEK_DATA) and count them into the current line, so a huge sparse
+  // stand-in costs what its data costs, not what its size says.
+  struct stat st {};
+  // Only files that really are sparse (fewer blocks than bytes): files under
+  // /proc and /sys report size 0 and no blocks and are read as they are.
+  bool seekable = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                  st.st_blocks * 512 < st.st_size;
+  off_t offset = seekable ? ::lseek(fd, 0, SEEK_CUR) : -1;
+  seekable = offset >= 0;
+  auto add_nuls = [&](off_t count) {
+    std::size_t room = kMaxLineBytes - carry.size();
+    if (static_cast<std::uint64_t>(count) > room) {
+      carry.append(room, '\0');
+      carry_truncated = true;
+    } else {
+      carry.append(static_cast<std::size_t>(count), '\0');
+    }
+  };
+
   while (true) {
+    if (seekable) {
+      off_t data_at = ::lseek(fd, offset, SEEK_DATA);
+      if (data_at < 0 && errno == ENXIO && offset < st.st_size) { // only a hole is left
+        add_nuls(st.st_size - offset);
+        break;
+      }
+      if (data_at > offset) {
+        add_nuls(data_at - offset);
+        offset = data_at;
+      } else if (data_at < 0 && errno != ENXIO) {
+        seekable = false; // no SEEK_DATA here: read every byte
+        ::lseek(fd, offset, SEEK_SET);
+      }
+    }
     ssize_t n = ::read(fd, block.data(), block.size());
     if (n < 0) {
       if (errno == EINTR)
@@ -80,6 +115,7 @@ for_each_line(int fd, const std::string& name,
     }
     if (n == 0)
       break;
+    offset += n;
     std::string_view data(block.data(), static_cast<std::size_t>(n));
     while (!data.empty()) {
       std::size_t nl = data.find('\n');

@@ -252,6 +252,18 @@ Result<AuditStatus> parse_audit_status(const std::string& text, const std::strin
   return status;
 }
 
+std::string format_audit_status(const AuditStatus& s) {
+  std::string out =
+      fmt::format("enabled {}\nfailure {}\npid {}\nrate_limit {}\nbacklog_limit {}\n"
+                  "lost {}\nbacklog {}\n",
+                  s.enabled, s.failure, s.pid, s.rate_limit, s.backlog_limit, s.lost, s.backlog);
+  if (s.backlog_wait_time)
+    out += fmt::format("backlog_wait_time {}\n", *s.backlog_wait_time);
+  if (s.feature_bitmap)
+    out += fmt::format("feature_bitmap {:#x}\n", *s.feature_bitmap);
+  return out;
+}
+
 Fact<AuditStatus> read_captured_audit_status(const std::string& root,
                                              std::vector<std::string>& warnings) {
   std::string path = under_root(root, "/.lsm-doctor/audit_status");

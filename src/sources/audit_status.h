@@ -27,6 +27,10 @@ Fact<AuditStatus> read_live_audit_status(const Fact<KernelCmdline>& cmdline, int
 Result<AuditStatus> parse_audit_status(const std::string& text, const std::string& path,
                                        std::vector<std::string>& warnings);
 
+// The status as `auditctl -s` prints it (plus feature_bitmap when known), the
+// text parse_audit_status reads back unchanged.
+std::string format_audit_status(const AuditStatus& status);
+
 // The capture DIR/.lsm-doctor/audit_status of a --root tree.
 Fact<AuditStatus> read_captured_audit_status(const std::string& root,
                                              std::vector<std::string>& warnings);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <functional>
 #include <sys/klog.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,7 +41,9 @@ Result<std::vector<std::uint64_t>> lsm_list_modules() {
 
 namespace {
 
-Result<KernelLog> read_kmsg(const Knowledge& knowledge) {
+// Calls `on_record` with the first line of every /dev/kmsg record
+// ("prefix;message"; the " KEY=value" lines after it are dropped).
+Result<bool> for_each_kmsg_record(const std::function<void(std::string_view)>& on_record) {
   int fd = ::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
@@ -48,9 +51,7 @@ Result<KernelLog> read_kmsg(const Knowledge& knowledge) {
       return make_error("/dev/kmsg: permission denied (kernel.dmesg_restrict is set; run as root)");
     return make_error(fmt::format("/dev/kmsg: {}", std::strerror(err)));
   }
-  KernelLogScanner scanner(knowledge, "/dev/kmsg");
   std::vector<char> record(std::size_t{16} * 1024);
-  std::size_t number = 0;
   while (true) {
     ssize_t n = ::read(fd, record.data(), record.size());
     if (n < 0) {
@@ -67,15 +68,14 @@ Result<KernelLog> read_kmsg(const Knowledge& knowledge) {
     if (n == 0)
       break;
     std::string_view text(record.data(), static_cast<std::size_t>(n));
-    // A record is "prefix;message\n" followed by " KEY=value" lines.
-    std::size_t nl = text.find('\n');
-    scanner.add(++number, text.substr(0, nl));
+    on_record(text.substr(0, text.find('\n')));
   }
   ::close(fd);
-  return std::move(scanner).finish();
+  return true;
 }
 
-Result<KernelLog> read_syslog(const Knowledge& knowledge) {
+// The whole ring buffer as syslog(2) READ_ALL text.
+Result<std::string> read_syslog_buffer() {
   int size = ::klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, nullptr, 0);
   if (size < 0) {
     if (errno == EPERM)
@@ -87,6 +87,19 @@ Result<KernelLog> read_syslog(const Knowledge& knowledge) {
   if (n < 0)
     return make_error(fmt::format("syslog(2) READ_ALL: {}", std::strerror(errno)));
   buffer.resize(static_cast<std::size_t>(n));
+  return buffer;
+}
+
+Result<KernelLog> read_kmsg(const Knowledge& knowledge) {
+  KernelLogScanner scanner(knowledge, "/dev/kmsg");
+  std::size_t number = 0;
+  TRY(ok, for_each_kmsg_record([&](std::string_view line) { scanner.add(++number, line); }));
+  (void)ok;
+  return std::move(scanner).finish();
+}
+
+Result<KernelLog> read_syslog(const Knowledge& knowledge) {
+  TRY(buffer, read_syslog_buffer());
   KernelLogScanner scanner(knowledge, "syslog(2)");
   std::size_t number = 0;
   std::string_view rest = buffer;
@@ -109,6 +122,24 @@ Result<KernelLog> read_live_kernel_log(const Knowledge& knowledge) {
   auto syslog = read_syslog(knowledge);
   if (syslog)
     return syslog;
+  return make_error(kmsg.error().message + "; " + syslog.error().message);
+}
+
+Result<std::string> read_live_kernel_log_text(std::string& source) {
+  std::string text;
+  auto kmsg = for_each_kmsg_record([&](std::string_view line) {
+    text.append(line);
+    text += '\n';
+  });
+  if (kmsg) {
+    source = "/dev/kmsg";
+    return text;
+  }
+  auto syslog = read_syslog_buffer();
+  if (syslog) {
+    source = "syslog(2)";
+    return syslog;
+  }
   return make_error(kmsg.error().message + "; " + syslog.error().message);
 }
 

@@ -19,6 +19,11 @@ Result<std::vector<std::uint64_t>> lsm_list_modules();
 // to syslog(2) READ_ALL. `reason` errors distinguish a restricted log.
 Result<KernelLog> read_live_kernel_log(const Knowledge& knowledge);
 
+// The kernel log as text for a snapshot: one /dev/kmsg record per line
+// ("prefix;message", as --dmesg reads it), else syslog(2) text; `source`
+// receives which of the two.
+Result<std::string> read_live_kernel_log_text(std::string& source);
+
 // /proc/config.gz (gzip) or a plain config file.
 Result<KernelConfig> read_kernel_config(const std::string& path);
 KernelConfig parse_kernel_config_line_by_line(const std::string& text);

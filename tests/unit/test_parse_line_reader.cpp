@@ -2,7 +2,9 @@
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace lsmdoctor;
 using lsmdoctor::test::TempDir;
@@ -195,4 +197,46 @@ TEST_CASE("read_small_file reads up to its limit", "[parse][line_reader]") {
   auto big = read_small_file(dir.write("b.txt", std::string(100, 'x')), 10);
   REQUIRE_FALSE(big);
   CHECK_THAT(big.error().message, Catch::Contains("b.txt"));
+}
+
+TEST_CASE("for_each_line: a sparse file reads like the same bytes written out",
+          "[parse][line_reader]") {
+  TempDir dir;
+  // "first\n", an 8 MiB hole, "after the hole\nlast", a 3 MiB hole at the end.
+  const off_t hole = off_t{8} << 20;
+  const std::string head = "first\n";
+  const std::string middle = "after the hole\nlast";
+  const off_t size = hole + static_cast<off_t>(middle.size()) + (off_t{3} << 20);
+  std::string sparse = dir.file("sparse.log");
+  int fd = ::open(sparse.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::pwrite(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()));
+  REQUIRE(::pwrite(fd, middle.data(), middle.size(), hole) == static_cast<ssize_t>(middle.size()));
+  REQUIRE(::ftruncate(fd, size) == 0);
+  ::close(fd);
+
+  std::string dense_text = head;
+  dense_text.resize(static_cast<std::size_t>(hole), '\0');
+  dense_text += middle;
+  dense_text.resize(static_cast<std::size_t>(size), '\0');
+  std::string dense = dir.write("dense.log", dense_text);
+
+  std::vector<Line> from_sparse;
+  std::vector<Line> from_dense;
+  auto a = read_lines(sparse, from_sparse);
+  auto b = read_lines(dense, from_dense);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->lines == b->lines);
+  CHECK(a->truncated == b->truncated);
+  REQUIRE(from_sparse.size() == 3);
+  REQUIRE(from_dense.size() == 3);
+  for (std::size_t i = 0; i < from_sparse.size(); ++i) {
+    CHECK(from_sparse[i].number == from_dense[i].number);
+    CHECK(from_sparse[i].text == from_dense[i].text);
+    CHECK(from_sparse[i].truncated == from_dense[i].truncated);
+  }
+  CHECK(from_sparse[1].truncated); // NULs, then "after the hole": cut at kMaxLineBytes
+  CHECK(from_sparse[2].truncated); // "last" and 3 MiB of NULs
+  CHECK(from_sparse[2].text.substr(0, 4) == "last");
 }
