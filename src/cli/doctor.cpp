@@ -127,7 +127,7 @@ Result<Run> run_doctor(const Options& o) {
       progress.update(done, part, parts);
     };
     run.facts = gather_facts(gather, run.knowledge);
-  run.facts = gather_facts(gather, run.knowledge);
+  }
   run.nixos = is_nixos(gather.root);
   if (!o.snapshot.empty()) {
     run.facts.origin = Origin::snapshot;

@@ -83,13 +83,12 @@ int main(int argc, char** argv) {
   explain->add_option("id", o.explain_id, "check id");
   explain->add_flag_callback(
       "--list", [&] { o.explain_id = "--list"; }, "list every check");
-  for (auto* sub : {check, stack, fix, nixos, explain})
   auto* collect = app.add_subcommand("collect", "capture every input for offline replay (-o)");
   collect->add_option("-o,--output", o.output, "write the snapshot to FILE.tar or a new DIR")
       ->required()
       ->type_name("FILE.tar|DIR");
   collect->add_flag("--redact", o.redact, "replace host names and user names");
-  for (auto* sub : {check, stack, fix, explain, collect})
+  for (auto* sub : {check, stack, fix, nixos, explain, collect})
     sub->fallthrough();
   app.require_subcommand(0, 1);
 
@@ -110,6 +109,7 @@ int main(int argc, char** argv) {
       std::cerr << "lsm-doctor: " << since.error().message << "\n";
       return kExitUsage;
     }
+  }
   if (!o.snapshot.empty() && o.root != "/") {
     std::cerr << "lsm-doctor: --snapshot and --root both name the input; give one\n";
     return kExitUsage;

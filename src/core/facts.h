@@ -5,8 +5,8 @@
 #include "core/audit_facts.h"
 #include "core/boot_facts.h"
 #include "core/fact.h"
-#include "core/probe_facts.h"
 #include "core/journal_facts.h"
+#include "core/probe_facts.h"
 #include "core/unit_facts.h"
 
 #include <cstdint>
