@@ -80,46 +80,61 @@ void clean_sample(std::optional<AuditRecordSample>& sample) {
 } // namespace
 
 bool parse_audit_record(std::string_view line, AuditRecordView& out) {
+  // Hand-rolled: this runs once per record, and memchr calls on spans of a
+  // few bytes cost more than the bytes themselves.
+  const char* p = line.data();
+  const char* end = p + line.size();
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   // auditd's "node=NAME " prefix (name_format in auditd.conf).
-  if (starts_with(line, "node=")) {
-    std::size_t space = line.find(' ');
-    if (space == std::string_view::npos)
+  if (end - p >= 5 && std::memcmp(p, "node=", 5) == 0) {
+    const void* space = std::memchr(p, ' ', static_cast<std::size_t>(end - p));
+    if (!space)
       return false;
-    line.remove_prefix(space + 1);
+    p = static_cast<const char*>(space) + 1;
   }
-  if (!starts_with(line, "type="))
+  if (end - p < 5 || std::memcmp(p, "type=", 5) != 0)
     return false;
-  line.remove_prefix(5);
-  std::size_t end = line.find(' ');
-  if (end == std::string_view::npos || end == 0 || end > 64)
+  p += 5;
+  const char* type = p;
+  const char* type_limit = end - p > 64 ? p + 64 : end;
+  while (p < type_limit && *p != ' ')
+    ++p;
+  if (p == type_limit || p == type)
     return false;
-  out.type = line.substr(0, end);
-  line.remove_prefix(end + 1);
-  if (!starts_with(line, "msg=audit("))
+  out.type = std::string_view(type, static_cast<std::size_t>(p - type));
+  ++p;
+  if (end - p < 10 || std::memcmp(p, "msg=audit(", 10) != 0)
     return false;
-  line.remove_prefix(10);
-  std::size_t close = line.find(')');
-  if (close == std::string_view::npos || close > 48)
+  p += 10;
+  // The time is only delimited here; its number is parsed lazily
+  // (audit_record_seconds), for the few records whose time is kept.
+  const char* time = p;
+  const void* close =
+      std::memchr(p, ')', static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - p, 48)));
+  if (!close)
     return false;
-  std::string_view stamp = line.substr(0, close);
-  std::size_t colon = stamp.find(':');
-  out.time = stamp.substr(0, colon);
-  out.seconds = 0;
-  std::size_t digits = 0;
-  while (digits < out.time.size() && digits < 19 && out.time[digits] >= '0' &&
-         out.time[digits] <= '9') {
-    out.seconds = out.seconds * 10 + static_cast<std::uint64_t>(out.time[digits] - '0');
-    ++digits;
-  }
-  if (digits == 0 || colon == std::string_view::npos)
+  p = static_cast<const char*>(close);
+  // TIME:SERIAL: the serial is all digits, so the colon is the last one.
+  const char* colon = p - 1;
+  while (colon > time && *colon != ':')
+    --colon;
+  if (colon == time || !is_digit(*time))
     return false;
-  line.remove_prefix(close + 1);
-  if (starts_with(line, ": "))
-    line.remove_prefix(2);
-  else if (starts_with(line, ":"))
-    line.remove_prefix(1);
-  out.body = line;
+  out.time = std::string_view(time, static_cast<std::size_t>(colon - time));
+  ++p;
+  if (p < end && *p == ':')
+    ++p;
+  if (p < end && *p == ' ')
+    ++p;
+  out.body = std::string_view(p, static_cast<std::size_t>(end - p));
   return true;
+}
+
+std::uint64_t audit_record_seconds(std::string_view time) {
+  std::uint64_t seconds = 0;
+  for (std::size_t i = 0; i < time.size() && i < 19 && time[i] >= '0' && time[i] <= '9'; ++i)
+    seconds = seconds * 10 + static_cast<std::uint64_t>(time[i] - '0');
+  return seconds;
 }
 
 SubjField find_subj_field(std::string_view line) {
@@ -149,6 +164,7 @@ AuditLogScanner::AuditLogScanner(const Knowledge& knowledge, AuditLogSummary& su
 
 void AuditLogScanner::begin_file(const std::string& name) {
   file_ = name;
+  file_has_time_ = false;
   line_ = 0;
   summary_.files.push_back(name);
 }
@@ -186,6 +202,7 @@ AuditLogScanner::TypeSlot AuditLogScanner::make_slot(std::string_view type) cons
     slot.lsm = "apparmor";
   if (slot.counted_as == "AVC" || slot.counted_as == "USER_AVC")
     slot.body_decides = true;
+  slot.lsm_index = slot.lsm.empty() ? -1 : lsm_index(slot.lsm);
   // Several readings of one number (1420: IPE_ACCESS or Ubuntu's task
   // contexts): the text of each record decides.
   for (const auto* r : slot.numbered)
@@ -194,34 +211,60 @@ AuditLogScanner::TypeSlot AuditLogScanner::make_slot(std::string_view type) cons
   return slot;
 }
 
+std::uint64_t AuditLogScanner::type_prefix(std::string_view type) {
+  std::uint64_t prefix = 0;
+  if (type.size() >= 8)
+    std::memcpy(&prefix, type.data(), 8);
+  else
+    for (std::size_t i = 0; i < type.size(); ++i)
+      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(type[i])) << (8 * i);
+  return prefix;
+}
+
+std::size_t AuditLogScanner::type_hash(std::uint64_t prefix, std::size_t size) {
+  return static_cast<std::size_t>(((prefix ^ size) * 0x9E3779B97F4A7C15ULL) >> 54) &
+         (kTypeTable - 1);
+}
+
 AuditLogScanner::TypeSlot& AuditLogScanner::slot_for(std::string_view type) {
-  if (last_slot_ < slots_.size() && slots_[last_slot_].name == type)
-    return slots_[last_slot_];
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].name == type) {
-      last_slot_ = i;
-      return slots_[i];
-    }
+  // The first eight bytes and the length tell the usual types apart without
+  // a call to memcmp.
+  std::uint64_t prefix = type_prefix(type);
+  std::size_t h = type_hash(prefix, type.size());
+  for (std::size_t probe = 0; probe < kTypeTable; ++probe) {
+    std::uint16_t index = table_[(h + probe) & (kTypeTable - 1)];
+    if (index == 0)
+      break;
+    TypeSlot& slot = slots_[index - 1];
+    if (slot.prefix == prefix && slot.name.size() == type.size() &&
+        (type.size() <= 8 ||
+         std::memcmp(slot.name.data() + 8, type.data() + 8, type.size() - 8) == 0))
+      return slot;
   }
+  return new_slot(type);
+}
+
+AuditLogScanner::TypeSlot& AuditLogScanner::new_slot(std::string_view type) {
   if (slots_.size() >= kMaxTypes) {
     type = "OTHER";
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (slots_[i].name == type) {
-        last_slot_ = i;
-        return slots_[i];
-      }
-    if (summary_.warnings.size() < 16)
-      summary_.warnings.push_back(fmt::format(
-          "{}: more than {} record types; the rest are counted as OTHER", here(), kMaxTypes));
+    if (slots_.size() > kMaxTypes)
+      return slots_.back(); // OTHER, added last
+    summary_.warnings.push_back(fmt::format(
+        "{}: more than {} record types; the rest are counted as OTHER", here(), kMaxTypes));
+    slots_.push_back(make_slot(type));
+    return slots_.back();
   }
   slots_.push_back(make_slot(type));
-  last_slot_ = slots_.size() - 1;
+  slots_.back().prefix = type_prefix(type);
+  std::size_t h = type_hash(slots_.back().prefix, type.size());
+  while (table_[h] != 0)
+    h = (h + 1) & (kTypeTable - 1);
+  table_[h] = static_cast<std::uint16_t>(slots_.size());
   return slots_.back();
 }
 
 void AuditLogScanner::count_lsm(const TypeSlot& slot, const AuditRecordView& record) {
-  int index = slot.body_decides ? lsm_of_avc_body(slot.counted_as, record.body)
-                                : (slot.lsm.empty() ? -1 : lsm_index(slot.lsm));
+  int index = slot.body_decides ? lsm_of_avc_body(slot.counted_as, record.body) : slot.lsm_index;
   if (index >= 0)
     ++by_lsm_[index];
 }
@@ -242,6 +285,7 @@ bool AuditLogScanner::note_aux(TypeSlot& slot, const AuditRecordView& record) {
         slot.counted_as = name;
         slot.aux = r->aux;
         slot.lsm.clear();
+        slot.lsm_index = -1;
       }
     if (slot.aux == "?")
       return false;
@@ -271,7 +315,7 @@ bool AuditLogScanner::note_aux(TypeSlot& slot, const AuditRecordView& record) {
   return true;
 }
 
-void AuditLogScanner::add_line(std::string_view line) {
+void AuditLogScanner::scan_line(std::string_view line) {
   ++line_;
   AuditRecordView record;
   if (!parse_audit_record(line, record)) {
@@ -282,16 +326,13 @@ void AuditLogScanner::add_line(std::string_view line) {
   ++summary_.records;
   TypeSlot& slot = slot_for(record.type);
   ++slot.count;
-  if (!have_time_ || record.seconds < summary_.first_seconds) {
-    summary_.first_seconds = record.seconds;
-    summary_.first_time = std::string(record.time);
+  // audit.log is written in time order: the first record of a file and the
+  // last of each block bound the times, without parsing every record's.
+  if (!file_has_time_) {
+    note_time(record.time);
+    file_has_time_ = true;
   }
-  if (!have_time_ || record.seconds >= summary_.last_seconds) {
-    summary_.last_seconds = record.seconds;
-    if (summary_.last_time != record.time)
-      summary_.last_time = std::string(record.time);
-  }
-  have_time_ = true;
+  last_time_ = record.time;
   if (slot.aux.empty() || !note_aux(slot, record))
     count_lsm(slot, record);
 
@@ -313,15 +354,42 @@ void AuditLogScanner::add_line(std::string_view line) {
   }
 }
 
+void AuditLogScanner::note_time(std::string_view time) {
+  std::uint64_t seconds = audit_record_seconds(time);
+  if (!have_time_ || seconds < summary_.first_seconds ||
+      (seconds == summary_.first_seconds && time < summary_.first_time)) {
+    summary_.first_seconds = seconds;
+    summary_.first_time = std::string(time);
+  }
+  if (!have_time_ || seconds > summary_.last_seconds ||
+      (seconds == summary_.last_seconds && time > summary_.last_time)) {
+    summary_.last_seconds = seconds;
+    summary_.last_time = std::string(time);
+  }
+  have_time_ = true;
+}
+
+void AuditLogScanner::flush_time() {
+  if (!last_time_.empty())
+    note_time(last_time_);
+  last_time_ = {};
+}
+
+void AuditLogScanner::add_line(std::string_view line) {
+  scan_line(line);
+  flush_time();
+}
+
 void AuditLogScanner::add_lines(std::string_view block) {
   const char* at = block.data();
   const char* end = at + block.size();
   while (at < end) {
     const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(end - at));
     const char* stop = nl ? static_cast<const char*>(nl) : end;
-    add_line(std::string_view(at, static_cast<std::size_t>(stop - at)));
+    scan_line(std::string_view(at, static_cast<std::size_t>(stop - at)));
     at = stop + 1;
   }
+  flush_time();
 }
 
 void AuditLogScanner::warn_long_line() {

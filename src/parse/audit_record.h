@@ -19,11 +19,13 @@ namespace lsmdoctor {
 enum class SubjField { absent, set, unset }; // unset: `subj=?`
 
 struct AuditRecordView {
-  std::string_view type;     // "AVC", "UNKNOWN[1425]"
-  std::string_view time;     // "1700000000.123" from msg=audit(TIME:SERIAL)
-  std::uint64_t seconds = 0; // the integer part of `time`
-  std::string_view body;     // the text after "): "
+  std::string_view type; // "AVC", "UNKNOWN[1425]"
+  std::string_view time; // "1700000000.123" from msg=audit(TIME:SERIAL)
+  std::string_view body; // the text after "): "
 };
+
+// The whole seconds of a record time ("1700000000.123" -> 1700000000).
+std::uint64_t audit_record_seconds(std::string_view time);
 
 // Splits `line` ("[node=N ]type=T msg=audit(S.MS:SERIAL): body"); false when
 // the line is not an audit record.
@@ -56,30 +58,41 @@ public:
 
 private:
   struct TypeSlot {
-    std::string name;       // as written in the log
-    std::string counted_as; // the name it is counted under
-    std::string lsm;        // module of the type, "" when none or decided by the text
+    std::uint64_t prefix = 0; // the first eight bytes of `name`
+    std::string name;         // as written in the log
+    std::string counted_as;   // the name it is counted under
+    std::string lsm;          // module of the type, "" when none or decided by the text
+    int lsm_index = -1;       // index of `lsm` into by_lsm_
     std::uint64_t count = 0;
     bool subj_bearing = false; // the kernel writes subj= into it
     bool body_decides = false; // AVC/USER_AVC: the text names the module
     std::string aux;           // "subj"/"obj": multi-context record (if the body agrees)
     std::vector<const AuditRecordType*> numbered; // candidates of UNKNOWN[N]
   };
+  static constexpr std::size_t kTypeTable = 1024; // a power of two, >= 2 * kMaxTypes
+  static std::uint64_t type_prefix(std::string_view type);
+  static std::size_t type_hash(std::uint64_t prefix, std::size_t size);
   TypeSlot& slot_for(std::string_view type);
+  TypeSlot& new_slot(std::string_view type);
   TypeSlot make_slot(std::string_view type) const;
   void count_lsm(const TypeSlot& slot, const AuditRecordView& record);
   // Counts a multi-context record; false when the record is not one.
   bool note_aux(TypeSlot& slot, const AuditRecordView& record);
   std::string here() const;
+  void scan_line(std::string_view line);
+  void note_time(std::string_view time);
+  void flush_time();
 
   const Knowledge& knowledge_;
   AuditLogSummary& summary_;
   std::vector<TypeSlot> slots_;
-  std::size_t last_slot_ = 0;
+  std::uint16_t table_[kTypeTable] = {}; // 1 + index into slots_, 0 for free
   std::string file_;
   std::uint64_t line_ = 0;
   std::uint64_t by_lsm_[5] = {}; // selinux, apparmor, smack, landlock, ipe
   bool have_time_ = false;
+  bool file_has_time_ = false;
+  std::string_view last_time_; // of the last record of the current block
 };
 
 } // namespace lsmdoctor

@@ -25,7 +25,7 @@ TEST_CASE("parse_audit_record: type, time and body", "[parse][audit_record]") {
       "type=SYSCALL msg=audit(1700000000.123:456): arch=c000003e subj=unconfined", r));
   CHECK(r.type == "SYSCALL");
   CHECK(r.time == "1700000000.123");
-  CHECK(r.seconds == 1700000000);
+  CHECK(audit_record_seconds(r.time) == 1700000000);
   CHECK(r.body == "arch=c000003e subj=unconfined");
 
   REQUIRE(parse_audit_record("node=web1 type=AVC msg=audit(1.5:1): apparmor=\"DENIED\"", r));
@@ -59,7 +59,7 @@ TEST_CASE("AuditLogScanner: records per type and module", "[parse][audit_record]
       "type=AVC msg=audit(101.1:2): avc:  denied  { read } for pid=1\n"
       "type=USER_AVC msg=audit(102.1:3): pid=1 uid=0 subj=unconfined msg='apparmor=\"DENIED\"'\n"
       "type=APPARMOR_DENIED msg=audit(103.1:4): apparmor=\"DENIED\"\n"
-      "type=LANDLOCK_ACCESS msg=audit(99.0:5): domain=1 blockers=fs.make_reg\n"
+      "type=LANDLOCK_ACCESS msg=audit(103.5:5): domain=1 blockers=fs.make_reg\n"
       "type=UNKNOWN[1424] msg=audit(104.0:6): domain=1 status=allocated\n"
       "garbage line\n"
       "\n");
@@ -70,7 +70,7 @@ TEST_CASE("AuditLogScanner: records per type and module", "[parse][audit_record]
   CHECK(s.by_lsm.at("apparmor") == 3);
   CHECK(s.by_lsm.at("selinux") == 1);
   CHECK(s.by_lsm.at("landlock") == 2);
-  CHECK(s.first_time == "99.0");
+  CHECK(s.first_time == "100.1");
   CHECK(s.last_time == "104.0");
   CHECK(s.files == std::vector<std::string>{"audit.log"});
 }
@@ -129,4 +129,18 @@ TEST_CASE("AuditLogScanner: the number of distinct types is bounded", "[parse][a
   CHECK(s.by_type.size() == AuditLogScanner::kMaxTypes + 1);
   CHECK(s.by_type.at("OTHER") == 10);
   CHECK_FALSE(s.warnings.empty());
+}
+
+TEST_CASE("AuditLogScanner: first and last time across files", "[parse][audit_record]") {
+  AuditLogSummary s;
+  AuditLogScanner scanner(knowledge(), s);
+  scanner.begin_file("audit.log.1");
+  scanner.add_lines("type=AVC msg=audit(200.5:1): x\ntype=AVC msg=audit(300.25:2): x\n");
+  scanner.begin_file("audit.log");
+  scanner.add_lines("type=AVC msg=audit(100.0:3): x\ntype=AVC msg=audit(150.0:4): x");
+  scanner.finish();
+  CHECK(s.first_time == "100.0");
+  CHECK(s.first_seconds == 100);
+  CHECK(s.last_time == "300.25");
+  CHECK(s.last_seconds == 300);
 }
