@@ -13,6 +13,8 @@ extern const CheckDef audit_log_backlog_overflow;
 extern const CheckDef audit_log_obj_ctx_errors;
 extern const CheckDef audit_log_panic_suppressed;
 extern const CheckDef audit_log_subj_ctx_errors;
+extern const CheckDef audit_records_subj_missing;
+extern const CheckDef audit_records_subj_unset;
 extern const CheckDef audit_status_failure_panic;
 extern const CheckDef audit_status_immutable;
 extern const CheckDef audit_status_lost;

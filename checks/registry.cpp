@@ -8,7 +8,8 @@ const std::vector<CheckDef>& check_registry() {
       // NOLINT(readability-identifier-naming)
       checks::audit_kernel_disabled,         checks::audit_log_backlog_overflow,
       checks::audit_log_obj_ctx_errors,      checks::audit_log_panic_suppressed,
-      checks::audit_log_subj_ctx_errors,     checks::audit_status_failure_panic,
+      checks::audit_log_subj_ctx_errors,     checks::audit_records_subj_missing,
+      checks::audit_records_subj_unset,      checks::audit_status_failure_panic,
       checks::audit_status_immutable,        checks::audit_status_lost,
       checks::audit_status_no_daemon,        checks::kernel_audit_capability,
       checks::lsm_order_bpf_before_secctx,   checks::lsm_secctx_multiple,
