@@ -180,8 +180,13 @@ AuditLogScanner::TypeSlot AuditLogScanner::make_slot(std::string_view type) cons
   const AuditRecordType* known = nullptr;
   if (starts_with(type, "UNKNOWN[") && type.back() == ']') {
     int number = 0;
-    for (char c : type.substr(8, type.size() - 9))
-      number = (c >= '0' && c <= '9' && number < 100000) ? number * 10 + (c - '0') : -1;
+    for (char c : type.substr(8, type.size() - 9)) {
+      if (c < '0' || c > '9' || number >= 100000) {
+        number = -1; // not a type number
+        break;
+      }
+      number = number * 10 + (c - '0');
+    }
     for (const auto& r : knowledge_.records)
       if (r.type == number)
         slot.numbered.push_back(&r);

@@ -100,6 +100,12 @@ TEST_CASE("AuditLogScanner: multi-context records, mainline and Ubuntu numbers",
   CHECK(ubuntu.renamed_types.at("UNKNOWN[1420]") == "MAC_TASK_CONTEXTS");
   CHECK(ubuntu.multi_context_lsms == std::vector<std::string>{"apparmor", "smack"});
 
+  // Found by the fuzzer: a long UNKNOWN[...] number overflowed.
+  auto huge = scan_text("type=UNKNOWN[99999999999999] msg=audit(1.0:1): x\n"
+                        "type=UNKNOWN[1x] msg=audit(1.0:2): x\n");
+  CHECK(huge.by_type.at("UNKNOWN[99999999999999]") == 1);
+  CHECK(huge.by_type.at("UNKNOWN[1x]") == 1);
+
   auto ipe = scan_text("type=UNKNOWN[1420] msg=audit(1.0:1): ipe_op=EXECUTE rule=DEFAULT\n");
   CHECK(ipe.multi_context_records == 0);
   CHECK(ipe.by_type.at("IPE_ACCESS") == 1);
