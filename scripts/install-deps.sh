@@ -14,6 +14,4 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   clang libclang-rt-14-dev >/dev/null
 # Benchmarks only: bench/audit_log.sh compares with ausearch (on a systemd host
 # this package also enables auditd.service).
-# Benchmarks only: bench/audit_log.sh compares with ausearch (on a systemd host
-# this package also enables auditd.service).
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends auditd >/dev/null
