@@ -19,6 +19,8 @@ extern const CheckDef audit_rules_load_failed;
 extern const CheckDef audit_rules_lsm_field_mismatch;
 extern const CheckDef audit_rules_syntax;
 extern const CheckDef audit_rules_watch_symlink;
+extern const CheckDef audit_records_subj_missing;
+extern const CheckDef audit_records_subj_unset;
 extern const CheckDef audit_status_failure_panic;
 extern const CheckDef audit_status_immutable;
 extern const CheckDef audit_status_lost;

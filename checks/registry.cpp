@@ -12,6 +12,8 @@ const std::vector<CheckDef>& check_registry() {
       checks::audit_log_obj_ctx_errors,
       checks::audit_log_panic_suppressed,
       checks::audit_log_subj_ctx_errors,
+      checks::audit_records_subj_missing,
+      checks::audit_records_subj_unset,
       checks::audit_rules_immutable_early,
       checks::audit_rules_load_failed,
       checks::audit_rules_lsm_field_mismatch,

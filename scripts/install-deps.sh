@@ -13,3 +13,6 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   prometheus libxml2-utils python3-junitparser \
   clang libclang-rt-14-dev \
   bash-completion zsh fish >/dev/null
+# Benchmarks only: bench/audit_log.sh compares with ausearch (on a systemd host
+# this package also enables auditd.service).
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends auditd >/dev/null

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,16 +87,44 @@ struct LoadedAuditRules {
   std::vector<AuditRuleLine> rules;
 };
 
-// Counts from scanning audit.log (and its rotated files).
-struct AuditLogSummary {
-  std::vector<std::string> files;               // what was scanned, in order
-  std::uint64_t records = 0;                    // records (lines) read
-  std::map<std::string, std::uint64_t> by_type; // "AVC" -> 12, "MAC_TASK_CONTEXTS" -> 3
-  std::map<std::string, std::uint64_t> by_lsm;  // "selinux" -> 12, "apparmor" -> 4
-  std::uint64_t multi_context_records = 0;      // MAC_TASK_CONTEXTS + MAC_OBJ_CONTEXTS
-  std::uint64_t subj_unset = 0;                 // records carrying `subj=?`
-  std::string first_multi_context;              // "FILE:LINE" of the first aux record, if any
-  std::vector<std::string> warnings;            // malformed input, naming file and line
+// Where a record was seen: "FILE:LINE", its msg=audit() time and the line
+// itself (cut to a few hundred bytes).
+struct AuditRecordSample {
+  std::string where;
+  std::string time; // "1700000000.123", empty when the line had none
+  std::string text;
 };
 
+// Counts from scanning audit.log (and its rotated files), streamed: the
+// memory does not grow with the size of the logs.
+struct AuditLogSummary {
+  std::vector<std::string> files;               // what was scanned, oldest first
+  std::vector<std::string> unreadable;          // "PATH: reason" of files that were skipped
+  std::uint64_t records = 0;                    // records (lines) read
+  std::uint64_t other_lines = 0;                // lines that are not audit records
+  std::map<std::string, std::uint64_t> by_type; // "AVC" -> 12, "MAC_TASK_CONTEXTS" -> 3
+  std::map<std::string, std::uint64_t> by_lsm;  // "selinux" -> 12, "apparmor" -> 4
+  // UNKNOWN[N] types of an audit userspace older than the kernel, and the
+  // name they are counted under: "UNKNOWN[1425]" -> "MAC_TASK_CONTEXTS".
+  std::map<std::string, std::string> renamed_types;
+  std::string first_time; // earliest msg=audit() time, "1700000000.123"; empty when none
+  std::string last_time;  // latest
+  std::uint64_t first_seconds = 0;
+  std::uint64_t last_seconds = 0;
+
+  // Multi-context aux records (MAC_TASK_CONTEXTS/MAC_OBJ_CONTEXTS): the
+  // kernel's multi-LSM audit at work.
+  std::uint64_t multi_context_records = 0;     // MAC_TASK_CONTEXTS + MAC_OBJ_CONTEXTS
+  std::string first_multi_context;             // "FILE:LINE" of the first aux record, if any
+  std::vector<std::string> multi_context_lsms; // modules named by subj_<lsm>= / obj_<lsm>=
+  std::optional<AuditRecordSample> multi_context_sample;
+
+  // The subject field of the types the kernel writes subj= into.
+  std::uint64_t subj_records = 0; // records of those types
+  std::uint64_t subj_unset = 0;   // records carrying `subj=?` (of any type)
+  std::uint64_t subj_missing = 0; // records of those types without subj=
+  std::optional<AuditRecordSample> subj_unset_first, subj_unset_last;
+  std::optional<AuditRecordSample> subj_missing_first, subj_missing_last;
+  std::vector<std::string> warnings; // malformed input, naming file and line
+};
 } // namespace lsmdoctor

@@ -276,7 +276,7 @@ Result<DistroLsmDefault> read_distro(const toml::table& t, const std::string& fi
 Result<AuditRecordType> read_record(const toml::table& t, const std::string& file) {
   Reader r(t, file,
            {"name", "type", "lsm", "marker", "status", "introduced", "meaning", "source",
-            "confidence", "note"});
+            "confidence", "note", "aux", "subj"});
   if (auto e = r.check_keys())
     return *e;
   AuditRecordType rec;
@@ -290,6 +290,10 @@ Result<AuditRecordType> read_record(const toml::table& t, const std::string& fil
   TRY(source, r.text("source"));
   TRY(confidence, checked_confidence(r, t, file));
   TRY(note, r.text("note", false));
+  TRY(aux, r.text("aux", false));
+  TRY(subj, r.flag("subj"));
+  if (!aux.empty() && aux != "subj" && aux != "obj")
+    return make_error(fmt::format("{}: aux must be subj or obj", where(t, file)));
   if (status != "mainline" && status != "proposed" && status != "vendor")
     return make_error(
         fmt::format("{}: status must be mainline, proposed or vendor", where(t, file)));
@@ -302,8 +306,8 @@ Result<AuditRecordType> read_record(const toml::table& t, const std::string& fil
   if (type < 1000 || type > 2999)
     return make_error(fmt::format("{}: type {} is outside the audit record range 1000-2999",
                                   where(t, file), type));
-  rec = AuditRecordType{name,       type,    lsm,    marker,     status,
-                        introduced, meaning, source, confidence, note};
+  rec = AuditRecordType{name,    type,   lsm,        marker, status, introduced,
+                        meaning, source, confidence, note,   aux,    subj};
   return rec;
 }
 

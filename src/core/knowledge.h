@@ -74,6 +74,8 @@ struct AuditRecordType {
   std::string source;
   std::string confidence;
   std::string note;
+  std::string aux;   // "subj"/"obj": a multi-context record of subj_<lsm>=/obj_<lsm>= fields
+  bool subj = false; // the kernel writes subj= into it whenever a module gives tasks a context
 };
 
 // A named multi-LSM audit capability level (kernel.audit-capability).

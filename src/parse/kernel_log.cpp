@@ -2,9 +2,13 @@
 
 #include "parse/line_reader.h"
 
+#include <bitset>
 #include <cctype>
-#include <charconv>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <charconv>
 #include <fmt/format.h>
 
 namespace lsmdoctor {
@@ -16,7 +20,7 @@ bool is_digit(char c) {
 
 // Parses "[   12.345678]" at the start of `text`; on success consumes it and
 // one following space.
-bool take_bracket_time(std::string_view& text, ParsedLogLine& out) {
+bool take_bracket_time(std::string_view& text, ParsedLogLine& out, bool numbers) {
   if (text.empty() || text.front() != '[')
     return false;
   std::size_t close = text.find(']');
@@ -30,12 +34,22 @@ bool take_bracket_time(std::string_view& text, ParsedLogLine& out) {
   for (char c : inside)
     if (!is_digit(c) && c != '.')
       return false;
-  double seconds = 0;
-  auto [ptr, ec] = std::from_chars(inside.data(), inside.data() + inside.size(), seconds);
-  if (ec != std::errc() || ptr != inside.data() + inside.size())
-    return false;
+  if (numbers) {
+    double seconds = 0;
+    auto [ptr, ec] = std::from_chars(inside.data(), inside.data() + inside.size(), seconds);
+    if (ec != std::errc() || ptr != inside.data() + inside.size())
+      return false;
+    out.seconds = seconds;
+  } else {
+    // from_chars accepts what the check above lets through except a second
+    // dot or no digit at all ("1.2.3", "."): the same rejections, lazily.
+    std::size_t dots = 0;
+    for (char c : inside)
+      dots += c == '.';
+    if (dots > 1 || inside == ".")
+      return false;
+  }
   out.timestamp = inside;
-  out.seconds = seconds;
   text.remove_prefix(close + 1);
   if (!text.empty() && text.front() == ' ')
     text.remove_prefix(1);
@@ -43,7 +57,7 @@ bool take_bracket_time(std::string_view& text, ParsedLogLine& out) {
 }
 
 // "6,1234,12345678,-;message": priority, sequence, microseconds, flags.
-bool take_kmsg_prefix(std::string_view& text, ParsedLogLine& out) {
+bool take_kmsg_prefix(std::string_view& text, ParsedLogLine& out, bool numbers) {
   std::size_t semi = text.find(';');
   if (semi == std::string_view::npos || semi > 64)
     return false;
@@ -66,11 +80,13 @@ bool take_kmsg_prefix(std::string_view& text, ParsedLogLine& out) {
       if (!is_digit(c))
         return false;
   }
-  std::uint64_t usec = 0;
-  std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), usec);
+  if (numbers) {
+    std::uint64_t usec = 0;
+    std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), usec);
+    out.seconds = static_cast<double>(usec) / 1e6;
+  }
   out.format = LogFormat::kmsg;
   out.timestamp = fields[2];
-  out.seconds = static_cast<double>(usec) / 1e6;
   text.remove_prefix(semi + 1);
   return true;
 }
@@ -87,7 +103,7 @@ bool is_month(std::string_view s) {
 // Journal short formats: "Dec 23 17:02:02[.123456] host ident: message",
 // "2025-12-23T17:02:02+0000 host ident: message" (short-iso) and
 // "[   12.345678] host ident: message" (short-monotonic).
-bool take_journal_prefix(std::string_view& text, ParsedLogLine& out) {
+bool take_journal_prefix(std::string_view& text, ParsedLogLine& out, bool numbers) {
   std::string_view rest = text;
   std::string_view stamp;
   ParsedLogLine probe;
@@ -107,7 +123,7 @@ bool take_journal_prefix(std::string_view& text, ParsedLogLine& out) {
       return false;
     stamp = rest.substr(0, end);
     rest.remove_prefix(end + 1);
-  } else if (take_bracket_time(rest, probe)) {
+  } else if (take_bracket_time(rest, probe, numbers)) {
     stamp = probe.timestamp;
     monotonic = true;
   } else {
@@ -117,7 +133,8 @@ bool take_journal_prefix(std::string_view& text, ParsedLogLine& out) {
   if (host_end == std::string_view::npos || host_end == 0)
     return false;
   std::string_view after_host = rest.substr(host_end + 1);
-  std::size_t colon = after_host.find(": ");
+  // The identifier ends within 128 bytes; do not search the whole message.
+  std::size_t colon = after_host.substr(0, 131).find(": ");
   if (colon == std::string_view::npos || colon == 0 || colon > 128)
     return false;
   std::string_view ident = after_host.substr(0, colon);
@@ -137,7 +154,11 @@ bool take_journal_prefix(std::string_view& text, ParsedLogLine& out) {
 
 } // namespace
 
-ParsedLogLine parse_log_line(std::string_view line) {
+namespace {
+
+// `numbers`: convert timestamps to seconds; scanners skip that for lines
+// they only count.
+ParsedLogLine parse_line(std::string_view line, bool numbers) {
   ParsedLogLine out;
   if (!line.empty() && line.back() == '\r')
     line.remove_suffix(1);
@@ -152,7 +173,7 @@ ParsedLogLine parse_log_line(std::string_view line) {
       return out;
     }
   }
-  if (!text.empty() && is_digit(text.front()) && take_kmsg_prefix(text, out)) {
+  if (!text.empty() && is_digit(text.front()) && take_kmsg_prefix(text, out, numbers)) {
     out.message = text;
     return out;
   }
@@ -165,17 +186,17 @@ ParsedLogLine parse_log_line(std::string_view line) {
       if (digits) {
         text.remove_prefix(close + 1);
         out.format = LogFormat::dmesg_raw;
-        take_bracket_time(text, out);
+        take_bracket_time(text, out, numbers);
         out.message = text;
         return out;
       }
     }
   }
-  if (take_journal_prefix(text, out)) {
+  if (take_journal_prefix(text, out, numbers)) {
     out.message = text;
     return out;
   }
-  if (take_bracket_time(text, out)) {
+  if (take_bracket_time(text, out, numbers)) {
     out.format = LogFormat::dmesg;
     out.message = text;
     return out;
@@ -183,6 +204,16 @@ ParsedLogLine parse_log_line(std::string_view line) {
   out.format = LogFormat::plain;
   out.message = text;
   return out;
+}
+
+bool counted(const ParsedLogLine& parsed) {
+  return parsed.format != LogFormat::kmsg_dict && parsed.format != LogFormat::journal_other;
+}
+
+} // namespace
+
+ParsedLogLine parse_log_line(std::string_view line) {
+  return parse_line(line, true);
 }
 
 SignatureMatcher::SignatureMatcher(const std::vector<LogSignature>& signatures) {
@@ -197,30 +228,183 @@ SignatureMatcher::SignatureMatcher(const std::vector<LogSignature>& signatures) 
       p.after = sig.pattern.substr(hole + 3);
       p.has_number = true;
     }
-    if (p.before.empty())
-      always_ = true;
-    else
-      by_first_byte_[static_cast<unsigned char>(p.before.front())].push_back(
-          static_cast<std::uint16_t>(patterns_.size()));
+    std::size_t eight = std::min<std::size_t>(p.before.size(), 8);
+    std::memcpy(&p.head, p.before.data(), eight);
+    std::memcpy(&p.tail, p.before.data() + p.before.size() - eight, eight);
     patterns_.push_back(std::move(p));
+  }
+  choose_anchors();
+}
+
+void SignatureMatcher::choose_anchors() {
+  // Greedy set cover with 4-byte substrings of the literal prefixes: few
+  // anchors mean few passes over a block. More than 256 signatures (a
+  // --knowledge override) are matched line by line.
+  constexpr std::size_t kAnchorBytes = 4;
+  anchored_.clear();
+  anchors_.clear();
+  unanchored_.clear();
+  std::vector<bool> covered(patterns_.size(), false);
+  for (std::size_t i = 0; i < patterns_.size(); ++i)
+    if (patterns_[i].before.size() < kAnchorBytes || patterns_.size() > 256) {
+      covered[i] = true;
+      unanchored_.push_back(i);
+    }
+  while (true) {
+    std::string best;
+    std::size_t best_count = 0;
+    for (std::size_t i = 0; i < patterns_.size(); ++i) {
+      if (covered[i])
+        continue;
+      const std::string& text = patterns_[i].before;
+      for (std::size_t at = 0; at + kAnchorBytes <= text.size(); ++at) {
+        std::string candidate = text.substr(at, kAnchorBytes);
+        if (candidate.find(' ') != std::string::npos)
+          continue; // spaces are everywhere in logs
+        std::size_t count = 0;
+        for (std::size_t j = 0; j < patterns_.size(); ++j)
+          count += !covered[j] && patterns_[j].before.find(candidate) != std::string::npos;
+        if (count > best_count || (count == best_count && candidate < best)) {
+          best = candidate;
+          best_count = count;
+        }
+      }
+    }
+    if (best_count == 0)
+      break;
+    std::vector<AnchorOffset> group;
+    for (std::size_t j = 0; j < patterns_.size(); ++j) {
+      if (covered[j])
+        continue;
+      std::size_t offset = patterns_[j].before.find(best);
+      if (offset == std::string::npos)
+        continue;
+      covered[j] = true;
+      auto same = std::find_if(group.begin(), group.end(),
+                               [&](const AnchorOffset& g) { return g.offset == offset; });
+      if (same == group.end())
+        group.push_back(AnchorOffset{offset, {j}});
+      else
+        same->patterns.push_back(j);
+    }
+    anchors_.push_back(best);
+    anchored_.push_back(std::move(group));
+  }
+  for (std::size_t i = 0; i < patterns_.size(); ++i)
+    if (!covered[i])
+      unanchored_.push_back(i); // prefixes made of spaces only
+  anchor_words_.clear();
+  for (const auto& anchor : anchors_) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, anchor.data(), 4);
+    anchor_words_.push_back(word);
   }
 }
 
-bool SignatureMatcher::may_match(std::string_view message) const {
-  if (always_)
-    return true;
-  const char* p = message.data();
-  const char* end = p + message.size();
-  for (; p < end; ++p) {
-    const auto& candidates = by_first_byte_[static_cast<unsigned char>(*p)];
-    for (std::uint16_t i : candidates) {
-      const std::string& lit = patterns_[i].before;
-      if (static_cast<std::size_t>(end - p) >= lit.size() &&
-          std::memcmp(p, lit.data(), lit.size()) == 0)
-        return true;
+void SignatureMatcher::match_anchored(std::string_view message, std::vector<Match>& out) const {
+  out.clear();
+  std::bitset<256> seen;
+  const char* begin = message.data();
+  const char* end = begin + message.size();
+  for (const char* at = find_anchor(begin, end); at; at = find_anchor(at + 1, end)) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, at, 4);
+    auto hit = static_cast<std::size_t>(at - begin);
+    for (std::size_t a = 0; a < anchors_.size(); ++a) {
+      if (anchor_words_[a] != word)
+        continue;
+      for (const AnchorOffset& group : anchored_[a]) {
+        if (group.offset > hit)
+          continue;
+        std::size_t start = hit - group.offset;
+        std::uint64_t head = 0;
+        std::memcpy(&head, begin + start, std::min<std::size_t>(message.size() - start, 8));
+        for (std::size_t index : group.patterns) {
+          const Pattern& pattern = patterns_[index];
+          if (seen[index] || (pattern.before.size() >= 8 && head != pattern.head))
+            continue;
+          auto found = match_at(pattern, message, start);
+          if (found) {
+            seen[index] = true;
+            out.push_back(Match{index, found->value});
+          }
+        }
+      }
     }
   }
-  return false;
+  for (std::size_t i : unanchored_) {
+    auto found = match_one(patterns_[i], message);
+    if (found)
+      out.push_back(Match{i, found->value});
+  }
+}
+
+const char* SignatureMatcher::find_anchor(const char* from, const char* end) const {
+  // Every anchor is four bytes: compare a block's bytes with each anchor's
+  // first byte and, three bytes on, with its last, and check the candidates
+  // (the "generic SIMD" substring search). One pass for all anchors.
+  auto is_anchor = [&](const char* at) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, at, 4);
+    for (std::uint32_t anchor : anchor_words_)
+      if (word == anchor)
+        return true;
+    return false;
+  };
+  const char* p = from;
+#if defined(__SSE2__)
+  if (anchors_.size() <= 8) {
+    __m128i first[8];
+    __m128i last[8];
+    for (std::size_t a = 0; a < anchors_.size(); ++a) {
+      first[a] = _mm_set1_epi8(anchors_[a][0]);
+      last[a] = _mm_set1_epi8(anchors_[a][3]);
+    }
+    for (; end - p >= 19; p += 16) {
+      __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 3));
+      __m128i any = _mm_setzero_si128();
+      for (std::size_t a = 0; a < anchors_.size(); ++a)
+        any = _mm_or_si128(
+            any, _mm_and_si128(_mm_cmpeq_epi8(head, first[a]), _mm_cmpeq_epi8(tail, last[a])));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(any));
+      while (mask != 0) {
+        const char* at = p + __builtin_ctz(mask);
+        if (is_anchor(at))
+          return at;
+        mask &= mask - 1;
+      }
+    }
+  }
+#endif
+  for (; end - p >= 4; ++p)
+    if (is_anchor(p))
+      return p;
+  return nullptr;
+}
+
+std::optional<SignatureMatcher::Found>
+SignatureMatcher::match_at(const Pattern& pattern, std::string_view message, std::size_t at) {
+  if (at + pattern.before.size() > message.size())
+    return std::nullopt;
+  std::size_t tail = std::min<std::size_t>(pattern.before.size(), 8);
+  std::uint64_t here = 0;
+  std::memcpy(&here, message.data() + at + pattern.before.size() - tail, tail);
+  if (here != pattern.tail || message.substr(at, pattern.before.size()) != pattern.before)
+    return std::nullopt;
+  if (!pattern.has_number)
+    return Found{};
+  std::string_view rest = message.substr(at + pattern.before.size());
+  std::size_t digits = 0;
+  while (digits < rest.size() && digits < 20 && is_digit(rest[digits]))
+    ++digits;
+  if (digits == 0 || rest.substr(digits).substr(0, pattern.after.size()) != pattern.after)
+    return std::nullopt;
+  std::uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + digits, value);
+  if (ec != std::errc())
+    value = UINT64_MAX; // out of range: saturate rather than drop the match
+  return Found{value};
 }
 
 std::optional<SignatureMatcher::Found> SignatureMatcher::match_one(const Pattern& pattern,
@@ -248,45 +432,110 @@ std::optional<SignatureMatcher::Found> SignatureMatcher::match_one(const Pattern
 KernelLogScanner::KernelLogScanner(const Knowledge& knowledge, std::string source)
     : knowledge_(knowledge), matcher_(knowledge.signatures) {
   log_.source = std::move(source);
+  stats_.assign(knowledge.signatures.size(), nullptr);
+  last_raw_.resize(knowledge.signatures.size());
+  last_line_.assign(knowledge.signatures.size(), 0);
+}
+
+LogLine KernelLogScanner::log_line(std::size_t line_number, std::string_view line) const {
+  ParsedLogLine parsed = parse_log_line(line);
+  return LogLine{static_cast<int>(line_number), std::string(parsed.timestamp), parsed.seconds,
+                 std::string(parsed.message.substr(0, 512))};
+}
+
+void KernelLogScanner::record(const SignatureMatcher::Match& m, std::size_t line_number,
+                              std::string_view line) {
+  const LogSignature& sig = knowledge_.signatures[m.index];
+  SignatureStats*& stats = stats_[m.index];
+  if (!stats)
+    stats = &log_.signatures[sig.id];
+  if (stats->matches == 0)
+    stats->first = log_line(line_number, line);
+  // The last match is kept raw and parsed once, in finish(): a flood
+  // replaces it on every line.
+  last_raw_[m.index].assign(line);
+  last_line_[m.index] = line_number;
+  ++stats->matches;
+  std::uint64_t n = m.number.value_or(1);
+  if (sig.aggregate == "max")
+    stats->total = std::max(stats->total, n);
+  else if (sig.aggregate == "sum")
+    stats->total = n > UINT64_MAX - stats->total ? UINT64_MAX : stats->total + n;
+  else
+    stats->total = stats->matches;
 }
 
 void KernelLogScanner::add(std::size_t line_number, std::string_view line, bool truncated) {
-  ParsedLogLine parsed = parse_log_line(line);
-  if (parsed.format == LogFormat::kmsg_dict || parsed.format == LogFormat::journal_other)
-    return;
+  ParsedLogLine parsed;
+  std::size_t close = line.size() > 1 && line.front() == '[' ? line.find(']', 1) : 0;
+  if (close > 0 && close <= 32 && close != std::string_view::npos) {
+    // "[time] message" or "[time] host kernel: message": always a kernel
+    // line, and no signature spans the host part, so match after "] ".
+    parsed.message = line.substr(close + 1);
+  } else {
+    parsed = parse_line(line, false);
+    if (!counted(parsed))
+      return;
+  }
   ++log_.lines;
   if (truncated && log_.warnings.size() < 16)
     log_.warnings.push_back(fmt::format("{}:{}: line longer than {} bytes, cut", log_.source,
                                         line_number, kMaxLineBytes));
-  matcher_.match(parsed.message, [&](const SignatureMatcher::Match& m) {
-    const LogSignature& sig = knowledge_.signatures[m.index];
-    SignatureStats& stats = log_.signatures[sig.id];
-    LogLine here{static_cast<int>(line_number), std::string(parsed.timestamp), parsed.seconds,
-                 std::string(parsed.message.substr(0, 512))};
-    if (stats.matches == 0)
-      stats.first = here;
-    stats.last = std::move(here);
-    ++stats.matches;
-    std::uint64_t n = m.number.value_or(1);
-    if (sig.aggregate == "max")
-      stats.total = std::max(stats.total, n);
-    else if (sig.aggregate == "sum")
-      stats.total = n > UINT64_MAX - stats.total ? UINT64_MAX : stats.total + n;
+  matcher_.match_anchored(parsed.message, matches_);
+  for (const auto& m : matches_)
+    record(m, line_number, line);
+}
+
+void KernelLogScanner::count_only(std::size_t line_number, std::string_view line, bool truncated) {
+  // Bracketed and <priority> lines always count (dmesg, or short-monotonic
+  // journal lines of the kernel); others need their prefix read.
+  if (line.empty() || (line.front() != '[' && line.front() != '<')) {
+    if (!counted(parse_line(line, false)))
+      return;
+  }
+  ++log_.lines;
+  if (truncated && log_.warnings.size() < 16)
+    log_.warnings.push_back(fmt::format("{}:{}: line longer than {} bytes, cut", log_.source,
+                                        line_number, kMaxLineBytes));
+}
+
+void KernelLogScanner::add_block(std::string_view block, std::size_t& line_number) {
+  const char* p = block.data();
+  const char* end = p + block.size();
+  bool every_line = matcher_.has_unanchored();
+  const char* next_hit = matcher_.find_anchor(p, end);
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    const char* stop = nl ? static_cast<const char*>(nl) : end;
+    std::string_view line(p, static_cast<std::size_t>(stop - p));
+    bool truncated = line.size() > kMaxLineBytes;
+    if (truncated)
+      line = line.substr(0, kMaxLineBytes);
+    ++line_number;
+    bool hit = next_hit && next_hit < stop;
+    if (hit)
+      next_hit = stop < end ? matcher_.find_anchor(stop + 1, end) : nullptr;
+    if (hit || every_line)
+      add(line_number, line, truncated);
     else
-      stats.total = stats.matches;
-  });
+      count_only(line_number, line, truncated);
+    p = stop + 1;
+  }
 }
 
 KernelLog KernelLogScanner::finish() && {
+  for (std::size_t i = 0; i < stats_.size(); ++i)
+    if (stats_[i] && stats_[i]->matches > 0)
+      stats_[i]->last = log_line(last_line_[i], last_raw_[i]);
   return std::move(log_);
 }
 
 Result<KernelLog> scan_kernel_log_file(const std::string& path, const Knowledge& knowledge) {
   KernelLogScanner scanner(knowledge, path);
-  TRY(stats, for_each_line_in_file(path, [&](std::size_t n, std::string_view line, bool cut) {
-        scanner.add(n, line, cut);
-      }));
-  (void)stats;
+  std::size_t line_number = 0;
+  TRY(bytes, for_each_line_block(
+                 path, [&](std::string_view block) { scanner.add_block(block, line_number); }));
+  (void)bytes;
   return std::move(scanner).finish();
 }
 

@@ -5,7 +5,6 @@
 #include "core/facts.h"
 #include "core/knowledge.h"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,10 +42,6 @@ public:
     std::size_t index; // into the signature list
     std::optional<std::uint64_t> number;
   };
-  // A fast prefilter: false when no signature can match `message` (no
-  // signature's leading literal occurs in it). One pass over the bytes.
-  bool may_match(std::string_view message) const;
-
   // Calls `on_match` for every signature found in `message`.
   template <class F> void match(std::string_view message, F&& on_match) const {
     for (std::size_t i = 0; i < patterns_.size(); ++i) {
@@ -56,19 +51,50 @@ public:
     }
   }
 
+  // Anchors: short literals, one of which every signature's text before
+  // {N} contains. A line without any anchor matches nothing, so a scanner
+  // can search whole blocks for the anchors and skip the lines between.
+  const std::vector<std::string>& anchors() const { return anchors_; }
+  // Signatures too short to have an anchor: every line must be matched.
+  bool has_unanchored() const { return !unanchored_.empty(); }
+  // A fast prefilter: false when no signature can match `message` (it holds
+  // none of the anchors).
+  bool may_match(std::string_view message) const {
+    return has_unanchored() ||
+           find_anchor(message.data(), message.data() + message.size()) != nullptr;
+  }
+  // The same matches as match(), found from the anchors' positions in
+  // `message` rather than by searching for every signature; into `out`.
+  void match_anchored(std::string_view message, std::vector<Match>& out) const;
+  // The first position in [from, end) where an anchor starts, or nullptr.
+  const char* find_anchor(const char* from, const char* end) const;
+
 private:
   struct Pattern {
-    std::string before; // literal before {N} (or the whole literal)
-    std::string after;  // literal after {N}
+    std::uint64_t head = 0; // the first (up to) eight bytes of `before`, for a quick reject
+    std::uint64_t tail = 0; // the last (up to) eight bytes of `before`
+    std::string before;     // literal before {N} (or the whole literal)
+    std::string after;      // literal after {N}
     bool has_number = false;
   };
   struct Found {
     std::optional<std::uint64_t> value;
   };
+  // The patterns whose `before` holds an anchor at one offset: a hit of the
+  // anchor at H puts all of them at H - offset.
+  struct AnchorOffset {
+    std::size_t offset;
+    std::vector<std::size_t> patterns;
+  };
   static std::optional<Found> match_one(const Pattern& pattern, std::string_view message);
+  static std::optional<Found> match_at(const Pattern& pattern, std::string_view message,
+                                       std::size_t at);
+  void choose_anchors();
   std::vector<Pattern> patterns_;
-  std::array<std::vector<std::uint16_t>, 256> by_first_byte_; // patterns by before[0]
-  bool always_ = false; // a pattern starts with {N}: no prefilter
+  std::vector<std::string> anchors_;
+  std::vector<std::uint32_t> anchor_words_; // the anchors' four bytes, as loaded from memory
+  std::vector<std::vector<AnchorOffset>> anchored_; // per anchor
+  std::vector<std::size_t> unanchored_;
 };
 
 // Streams kernel log lines into a KernelLog summary. Memory does not grow
@@ -77,12 +103,26 @@ class KernelLogScanner {
 public:
   KernelLogScanner(const Knowledge& knowledge, std::string source);
   void add(std::size_t line_number, std::string_view line, bool truncated = false);
+  // Every line of `block` (whole lines; the last may lack its newline),
+  // numbered from `line_number` + 1; advances `line_number`. Searches the
+  // block for the matcher's anchors and only parses lines that hold one.
+  void add_block(std::string_view block, std::size_t& line_number);
   KernelLog finish() &&;
 
 private:
+  void count_only(std::size_t line_number, std::string_view line, bool truncated);
+  void record(const SignatureMatcher::Match& match, std::size_t line_number, std::string_view line);
+  LogLine log_line(std::size_t line_number, std::string_view line) const;
+
   const Knowledge& knowledge_;
   SignatureMatcher matcher_;
   KernelLog log_;
+  // Per signature: its statistics in log_ and the last matching line, kept
+  // raw and parsed once in finish().
+  std::vector<SignatureStats*> stats_;
+  std::vector<std::string> last_raw_;
+  std::vector<std::size_t> last_line_;
+  std::vector<SignatureMatcher::Match> matches_; // scratch of add()
 };
 
 // Reads a kernel log file in any supported format (--dmesg FILE).

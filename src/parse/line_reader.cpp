@@ -159,6 +159,59 @@ for_each_line_in_file(const std::string& path,
   return for_each_line(fd.get(), path, on_line);
 }
 
+Result<std::uint64_t>
+for_each_line_block(const std::string& path,
+                    const std::function<void(std::string_view block)>& on_block) {
+  TRY(raw_fd, open_regular(path, false));
+  Fd fd(raw_fd);
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<char> block(kBlock);
+  std::size_t carried = 0; // a partial line from the previous read, at the start
+  bool skipping = false;   // inside a line that was passed cut
+  std::uint64_t total = 0;
+  while (true) {
+    ssize_t n = ::read(fd.get(), block.data() + carried, kBlock - carried);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_error(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+    }
+    if (n == 0)
+      break;
+    total += static_cast<std::uint64_t>(n);
+    std::size_t start = carried;
+    std::size_t filled = carried + static_cast<std::size_t>(n);
+    if (skipping) {
+      const void* nl = std::memchr(block.data() + start, '\n', filled - start);
+      if (!nl)
+        continue; // carried is 0 while skipping
+      std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1;
+      std::memmove(block.data(), block.data() + after, filled - after);
+      filled -= after;
+      skipping = false;
+    }
+    const void* last = ::memrchr(block.data(), '\n', filled);
+    if (!last) {
+      if (filled < kBlock) {
+        carried = filled;
+        continue;
+      }
+      on_block(std::string_view(block.data(), filled)); // one line fills the block: cut
+      carried = 0;
+      skipping = true;
+      continue;
+    }
+    std::size_t complete =
+        static_cast<std::size_t>(static_cast<const char*>(last) - block.data()) + 1;
+    on_block(std::string_view(block.data(), complete));
+    carried = filled - complete;
+    std::memmove(block.data(), block.data() + complete, carried);
+  }
+  if (carried > 0)
+    on_block(std::string_view(block.data(), carried));
+  return total;
+}
+
 Result<std::string> read_small_file(const std::string& path, std::size_t limit) {
   // Files under /proc and /sys report size 0 and are not regular in spirit;
   // they are regular to stat, so the regular-file rule still applies.

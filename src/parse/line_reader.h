@@ -4,6 +4,7 @@
 #include "core/result.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,14 @@ Result<LineStats>
 for_each_line_in_file(const std::string& path,
                       const std::function<void(std::size_t, std::string_view, bool)>& on_line,
                       bool allow_special = false);
+
+// Streams `path` in 1 MiB read(2) blocks of whole lines: each block ends
+// with a newline, except at the end of the file. A line longer than the
+// block is passed alone in its first 1 MiB and the rest of it is skipped.
+// For scanners that search whole blocks before looking at lines.
+Result<std::uint64_t>
+for_each_line_block(const std::string& path,
+                    const std::function<void(std::string_view block)>& on_block);
 
 // Reads a small text file completely, up to `limit` bytes (the rest is an error).
 Result<std::string> read_small_file(const std::string& path, std::size_t limit = 1 << 20);

@@ -8,6 +8,7 @@
 namespace lsmdoctor {
 
 void write_stack_json(JsonWriter& json, const Facts& facts, const Knowledge& knowledge);
+void write_audit_log_json(JsonWriter& json, const Fact<AuditLogSummary>& fact);
 
 namespace {
 
@@ -173,6 +174,7 @@ std::string render_json(const Report& r) {
   write_stack_json(json, r.facts, r.knowledge);
   write_audit_json(json, r.facts.audit_status);
   write_journal_json(json, r.facts.journal);
+  write_audit_log_json(json, r.facts.audit_log);
   json.key("facts").begin_object();
   write_fact(json, "kernel_release", r.facts.kernel);
   write_fact(json, "cmdline", r.facts.cmdline);
@@ -181,6 +183,7 @@ std::string render_json(const Report& r) {
   write_fact(json, "kernel_log", r.facts.kernel_log);
   write_fact(json, "audit_status", r.facts.audit_status);
   write_fact(json, "journal", r.facts.journal);
+  write_fact(json, "audit_log", r.facts.audit_log);
   json.end_object();
   json.key("findings").begin_array();
   for (const auto& f : r.findings)

@@ -5,6 +5,7 @@
 #include "parse/kernel_log.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
+#include "sources/audit_log.h"
 #include "sources/audit_rules.h"
 #include "sources/audit_status.h"
 #include "sources/boot_config.h"
@@ -300,6 +301,13 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   if (facts.kernel_log.is_known())
     for (const auto& w : facts.kernel_log->warnings)
       facts.warnings.push_back(w);
+  facts.audit_log = gather_audit_log(options.root, options.audit_logs, knowledge);
+  if (facts.audit_log.is_known()) {
+    for (const auto& w : facts.audit_log->unreadable)
+      facts.warnings.push_back(w);
+    for (const auto& w : facts.audit_log->warnings)
+      facts.warnings.push_back(w);
+  }
   return facts;
 }
 

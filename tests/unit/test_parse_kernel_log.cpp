@@ -1,6 +1,7 @@
 #include "parse/kernel_log.h"
 #include "test_support.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace lsmdoctor;
@@ -264,7 +265,6 @@ TEST_CASE("SignatureMatcher::may_match is a prefilter that never misses", "[pars
   CHECK(matcher.may_match("audit_panic: 3 callbacks suppressed"));
   CHECK(matcher.may_match("LSM: security=apparmor is ignored because it is superseded by lsm="));
   CHECK_FALSE(matcher.may_match("usb 1-1: new high-speed USB device number 2"));
-  CHECK_FALSE(matcher.may_match("audit: error in audit_log_subj_ct"));
   CHECK_FALSE(matcher.may_match(""));
   // Every message the full matcher accepts passes the prefilter.
   for (std::string_view m : {"x audit: error in audit_log_subj_ctx y", "audit_panic: 0 callbacks",
@@ -276,4 +276,99 @@ TEST_CASE("SignatureMatcher::may_match is a prefilter that never misses", "[pars
   }
   std::vector<LogSignature> leading_number{{"n", "{N} records lost", "sum", "", "", ""}};
   CHECK(SignatureMatcher(leading_number).may_match("nothing alike"));
+}
+
+TEST_CASE("SignatureMatcher: anchored matching finds what matching every signature finds",
+          "[parse][kernel_log]") {
+  SignatureMatcher matcher(knowledge().signatures);
+  REQUIRE_FALSE(matcher.anchors().empty());
+  for (const auto& anchor : matcher.anchors())
+    CHECK(anchor.size() == 4);
+  const char* messages[] = {
+      "audit: error in audit_log_subj_ctx",
+      "audit_panic: 62 callbacks suppressed",
+      "audit: audit_backlog=8193 > audit_backlog_limit=8192",
+      "audit: audit_lost=12 audit_rate_limit=0 audit_backlog_limit=64",
+      "kauditd_printk_skb: 7 callbacks suppressed",
+      "LSM: initializing lsm=capability,landlock,yama,bpf,apparmor",
+      "Linux version 6.18.2 (nixbld@localhost) #1-NixOS SMP",
+      "audit: error in audit_log_subj_ctx audit: error in audit_log_obj_ctx",
+      "audit_panic: x callbacks suppressed audit_panic: 5 callbacks suppressed",
+      "audit: type=1400 audit(1766481330.040:140): apparmor=\"DENIED\"",
+      "usb 1-1: new high-speed USB device",
+      "audi",
+      "",
+  };
+  for (const char* text : messages) {
+    std::vector<SignatureMatcher::Match> slow;
+    matcher.match(text, [&](const SignatureMatcher::Match& m) { slow.push_back(m); });
+    std::vector<SignatureMatcher::Match> fast;
+    matcher.match_anchored(text, fast);
+    auto key = [](const std::vector<SignatureMatcher::Match>& v) {
+      std::vector<std::pair<std::size_t, std::uint64_t>> out;
+      for (const auto& m : v)
+        out.emplace_back(m.index, m.number.value_or(UINT64_MAX));
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    INFO(text);
+    CHECK(key(slow) == key(fast));
+  }
+}
+
+TEST_CASE("KernelLogScanner: blocks give the same summary as lines", "[parse][kernel_log]") {
+  std::string text = "[    1.000000] Linux version 6.18.2 (nixbld@localhost)\n"
+                     "[    2.000000] audit: error in audit_log_subj_ctx\n"
+                     " SUBSYSTEM=usb\n"
+                     "Dec 23 09:14:51 host systemd[1]: audit: error in audit_log_subj_ctx\n"
+                     "Dec 23 09:14:52 host kernel: audit_panic: 40 callbacks suppressed\n"
+                     "6,99,3000000,-;audit: error in audit_log_subj_ctx\n"
+                     "\n"
+                     "[    4.000000] audit_panic: 2 callbacks suppressed";
+  KernelLogScanner by_line(knowledge(), "dmesg.txt");
+  std::size_t n = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    by_line.add(++n, rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+  }
+  KernelLogScanner by_block(knowledge(), "dmesg.txt");
+  std::size_t m = 0;
+  by_block.add_block(text, m);
+  KernelLog a = std::move(by_line).finish();
+  KernelLog b = std::move(by_block).finish();
+  CHECK(m == n);
+  CHECK(a.lines == b.lines);
+  CHECK(a.lines == 6);
+  REQUIRE(a.signatures.size() == b.signatures.size());
+  for (const auto& [id, stats] : a.signatures) {
+    INFO(id);
+    const SignatureStats& other = b.signatures.at(id);
+    CHECK(stats.matches == other.matches);
+    CHECK(stats.total == other.total);
+    CHECK(stats.first.line == other.first.line);
+    CHECK(stats.last.line == other.last.line);
+    CHECK(stats.last.message == other.last.message);
+    CHECK(stats.last.timestamp == other.last.timestamp);
+  }
+  CHECK(b.signatures.at("subj-ctx-error").matches == 2);
+  CHECK(b.signatures.at("subj-ctx-error").last.seconds == Approx(3.0));
+  CHECK(b.signatures.at("audit-panic-suppressed").total == 42);
+}
+
+TEST_CASE("scan_kernel_log_file: lines longer than a read block", "[parse][kernel_log]") {
+  lsmdoctor::test::TempDir dir;
+  std::string text = "[    1.0] audit: error in audit_log_subj_ctx\n";
+  text += std::string(std::size_t{3} << 20, 'x') + "audit: error in audit_log_subj_ctx\n";
+  for (int i = 0; i < 20000; ++i)
+    text += "[    2.0] usb 1-1: new high-speed USB device number 3 using xhci_hcd\n";
+  text += "[    3.0] audit: error in audit_log_subj_ctx";
+  auto log = scan_kernel_log_file(dir.write("dmesg.txt", text), knowledge());
+  REQUIRE(log);
+  CHECK(log->lines == 20003);
+  CHECK(log->signatures.at("subj-ctx-error").matches == 2);
+  CHECK(log->signatures.at("subj-ctx-error").last.line == 20003);
+  REQUIRE(log->warnings.size() == 1);
+  CHECK(log->warnings[0].find(":2: line longer than") != std::string::npos);
 }
