@@ -32,6 +32,10 @@ Finding run(const CheckContext& ctx) {
   const AuditRules& rules = *facts.audit_rules;
   if (rules.files.empty())
     return not_applicable(def, "no audit rules file (" + rules.how_found + ")");
+  if (facts.origin == Origin::plan)
+    for (const auto& line : rules.lines)
+      if (line.kind == AuditRuleKind::watch && line.valid)
+        return not_applicable(def, "a plan's watched paths are on the planned system, not here");
   if (rules.watches.empty())
     return not_applicable(def, "no file watches (-w) in the audit rules");
   Finding f =

@@ -3,6 +3,7 @@
 // panic("audit: error in audit_log_subj_ctx"): a real kernel panic, not a
 // log line. Audit being off does not make it not-applicable: panic mode with
 // audit off is the dangerous sequence itself (the rules file's -e 1 arms it).
+// A plan is judged on the mode it configures and the order it boots.
 #include "checks/checks.h"
 #include "checks/evidence.h"
 #include "checks/stack_view.h"
@@ -49,8 +50,9 @@ LookupRisk assess(const Facts& facts, const Knowledge& knowledge, StackView& sta
     risk.misplaced = first_secctx_after_bpf(stack.order, knowledge);
   risk.affected = risk.misplaced && in_secctx_defect_range(facts, knowledge, risk.range_text);
   // Context errors have causes besides the order (vendor kernels), so ruling
-  // them out needs the kernel log as well.
-  if (!risk.risky() && !facts.kernel_log.is_known()) {
+  // them out needs the kernel log as well; a plan has none and is judged on
+  // its order and kernel alone.
+  if (!risk.risky() && !facts.kernel_log.is_known() && facts.origin != Origin::plan) {
     risk.known = false;
     risk.unknown_reason = why_unknown("the kernel log", facts.kernel_log);
   } else if (!risk.risky() && !stack.known()) {
@@ -63,12 +65,36 @@ LookupRisk assess(const Facts& facts, const Knowledge& knowledge, StackView& sta
   return risk;
 }
 
+// The failure mode judged: the running kernel's, else the one a plan
+// configures; with the evidence that shows it and whether audit is off.
+struct FailureMode {
+  int mode = 1;
+  bool audit_off = false;
+  Evidence evidence;
+};
+
+std::optional<FailureMode> failure_mode(const Facts& facts) {
+  if (facts.audit_status.is_known())
+    return FailureMode{facts.audit_status->failure, facts.audit_status->enabled == 0,
+                       audit_status_evidence(facts)};
+  if (!facts.audit_failure_mode.is_known())
+    return std::nullopt;
+  FailureMode planned{*facts.audit_failure_mode, false, {}};
+  planned.audit_off = facts.cmdline.is_known() && facts.cmdline->last("audit") == "0";
+  planned.evidence.source = facts.audit_failure_mode.from().source;
+  planned.evidence.line = facts.audit_failure_mode.from().line;
+  planned.evidence.excerpt =
+      fmt::format("failure mode {} ({})", planned.mode, mode_name(planned.mode));
+  return planned;
+}
+
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_status_failure_panic;
   const Facts& facts = ctx.facts;
   StackView stack;
   LookupRisk risk = assess(facts, ctx.knowledge, stack);
-  if (!facts.audit_status.is_known()) {
+  std::optional<FailureMode> status = failure_mode(facts);
+  if (!status) {
     // Without lookups that fail, no failure mode can turn them into a panic:
     // the unreadable status (non-root, a tree without a capture) then does
     // not matter.
@@ -76,13 +102,14 @@ Finding run(const CheckContext& ctx) {
       return not_applicable(def, "no audit context lookups are expected to fail, so the "
                                  "failure mode cannot cause a panic");
     return unknown(def, "cannot read the audit failure mode",
-                   why_unknown("the audit status", facts.audit_status));
+                   facts.origin == Origin::plan
+                       ? why_unknown("the planned failure mode", facts.audit_failure_mode)
+                       : why_unknown("the audit status", facts.audit_status));
   }
-  const AuditStatus& status = *facts.audit_status;
-  if (status.failure != kFailPanic) {
-    Finding f = pass(def, fmt::format("the audit failure mode is {} ({}), not panic",
-                                      status.failure, mode_name(status.failure)));
-    f.evidence.push_back(audit_status_evidence(facts));
+  if (status->mode != kFailPanic) {
+    Finding f = pass(def, fmt::format("the audit failure mode is {} ({}), not panic", status->mode,
+                                      mode_name(status->mode)));
+    f.evidence.push_back(status->evidence);
     return f;
   }
   if (!risk.known)
@@ -91,13 +118,13 @@ Finding run(const CheckContext& ctx) {
   if (!risk.risky()) {
     Finding f = pass(def, "the audit failure mode is panic, and no audit context errors are "
                           "expected with this module order and kernel");
-    f.evidence.push_back(audit_status_evidence(facts));
+    f.evidence.push_back(status->evidence);
     return f;
   }
 
   Finding f = fail(def, "audit failure mode is panic (-f 2) while audit context lookups fail: "
                         "the kernel will panic");
-  f.evidence.push_back(audit_status_evidence(facts));
+  f.evidence.push_back(status->evidence);
   if (risk.misplaced) {
     Evidence order{stack.source, 0, join_lsm_list(stack.order), std::nullopt, "", "", ""};
     f.evidence.push_back(order);
@@ -110,7 +137,7 @@ Finding run(const CheckContext& ctx) {
                            facts.kernel->text, risk.range_text, stack.order[*risk.misplaced]);
   f.detail += "With failure mode 2 each failed lookup calls panic() instead of printing "
               "'audit: error in audit_log_subj_ctx'";
-  f.detail += status.enabled == 0
+  f.detail += status->audit_off
                   ? "; audit is off now, and the first `auditctl -e 1` (the last line of most "
                     "rules files) arms it. "
                   : ". ";

@@ -90,7 +90,7 @@ Result<Run> run_doctor(const Options& o) {
     return knowledge.error();
   run.knowledge = std::move(*knowledge);
   if (!o.plan.empty()) {
-    auto facts = read_plan(o.plan, run.knowledge);
+    auto facts = read_plan(o.plan, run.knowledge, o.audit_rules);
     if (!facts)
       return facts.error();
     run.facts = std::move(*facts);

@@ -118,6 +118,10 @@ struct Facts {
   // errno with which the kernel refused the live AUDIT_GET query, 0 otherwise:
   // EPROTONOSUPPORT confirms audit=0 (no audit netlink socket at all).
   int audit_status_errno = 0;
+  // The audit failure mode (auditctl -f: 0 silent, 1 printk, 2 panic) a plan
+  // configures for its boot: [audit] failure, else its rules file's last -f.
+  // A host's mode is in audit_status.
+  Fact<int> audit_failure_mode;
   // Audit rule files the boot loads (sources/audit_rules.cpp).
   Fact<AuditRules> audit_rules;
   // The rules the kernel has loaded (AUDIT_LIST_RULES, or its capture).

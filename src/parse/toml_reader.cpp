@@ -104,6 +104,33 @@ Result<std::optional<std::vector<std::string>>> TomlTable::strings(std::string_v
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+Result<std::optional<int>> TomlTable::choice(std::string_view key,
+                                             std::initializer_list<std::string_view> names) const {
+  const toml::node* node = table_.get(key);
+  if (!node)
+    return std::optional<int>();
+  std::string quoted;
+  for (auto n : names)
+    quoted += fmt::format("{}\"{}\"", quoted.empty() ? "" : ", ", n);
+  auto wanted = fmt::format("0 to {} or one of {}", names.size() - 1, quoted);
+  if (node->is_integer()) {
+    std::int64_t v = *node->value<std::int64_t>();
+    if (v < 0 || v >= static_cast<std::int64_t>(names.size()))
+      return type_error(key, fmt::format("{}, not {}", wanted, v));
+    return std::optional<int>(static_cast<int>(v));
+  }
+  if (node->is_string()) {
+    std::string v = *node->value<std::string>();
+    int index = 0;
+    for (auto n : names) {
+      if (v == n)
+        return std::optional<int>(index);
+      ++index;
+    }
+  }
+  return type_error(key, wanted);
+}
+
 Result<std::optional<toml::date>> TomlTable::date(std::string_view key) const {
   const toml::node* node = table_.get(key);
   if (!node)

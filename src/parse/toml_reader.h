@@ -35,6 +35,10 @@ public:
   Result<std::optional<std::int64_t>> integer(std::string_view key, std::int64_t min,
                                               std::int64_t max) const;
   Result<std::optional<std::vector<std::string>>> strings(std::string_view key) const;
+  // One of `names`, given as its index (an integer) or as the name itself
+  // (failure = 2 or failure = "panic"); the index either way.
+  Result<std::optional<int>> choice(std::string_view key,
+                                    std::initializer_list<std::string_view> names) const;
   // A TOML local date (expires = 2026-12-31).
   Result<std::optional<toml::date>> date(std::string_view key) const;
   // A sub-table; nullopt when absent.

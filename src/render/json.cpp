@@ -182,6 +182,7 @@ std::string render_json(const Report& r) {
   write_fact(json, "kernel_config", r.facts.kconfig);
   write_fact(json, "kernel_log", r.facts.kernel_log);
   write_fact(json, "audit_status", r.facts.audit_status);
+  write_fact(json, "audit_failure_mode", r.facts.audit_failure_mode);
   write_fact(json, "journal", r.facts.journal);
   write_fact(json, "audit_log", r.facts.audit_log);
   json.end_object();

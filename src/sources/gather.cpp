@@ -292,6 +292,8 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.audit_status = is_live(options)
                            ? read_live_audit_status(facts.cmdline, facts.audit_status_errno)
                            : read_captured_audit_status(options.root, facts.warnings);
+  facts.audit_failure_mode =
+      Fact<int>::unknown("a host's failure mode is in its audit status (auditctl -s)");
   facts.probes = Fact<ProbeFacts>::known(probe_lsms(options.root, is_live(options), knowledge),
                                          {"lsm probes"});
   facts.boot_config = gather_boot_config(options.root, facts.warnings);

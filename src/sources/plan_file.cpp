@@ -1,6 +1,7 @@
 #include "sources/plan_file.h"
 
 #include "model/lsm_stack.h"
+#include "parse/audit_rules.h"
 #include "parse/cmdline.h"
 #include "parse/line_reader.h"
 #include "parse/lsm_list.h"
@@ -8,11 +9,14 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <libaudit.h>
 
 namespace lsmdoctor {
 namespace {
 
 constexpr const char* kNotBooted = "a plan is not booted";
+constexpr std::size_t kMaxRulesFile = std::size_t{16} * 1024 * 1024;
+constexpr int kFailurePanic = 2;
 
 // The kernel configuration a plan implies: CONFIG_LSM as given, and built
 // in the modules of `builtin`, or when the plan does not say, every module
@@ -92,13 +96,65 @@ Result<bool> read_kernel(const TomlTable& kernel, const std::string& name, Facts
   return true;
 }
 
+// `path` as the plan means it: relative paths start at the plan's directory.
+std::string beside(const std::string& plan_name, const std::string& path) {
+  std::size_t slash = plan_name.rfind('/');
+  if (path.front() == '/' || slash == std::string::npos)
+    return path;
+  return plan_name.substr(0, slash + 1) + path;
+}
+
+// Parses rule files of the planned system. Their watches name paths on that
+// system, not on this one, so they are not looked up here.
+Result<AuditRules> read_rules(const std::vector<std::string>& paths, const PlanInputs& inputs,
+                              std::string how_found) {
+  AuditRules rules;
+  rules.how_found = std::move(how_found);
+  int machine = audit_detect_machine();
+  for (const auto& path : paths) {
+    if (!inputs.read_file)
+      return make_error(fmt::format("{}: this plan reader reads no files", path));
+    TRY(text, inputs.read_file(path));
+    rules.files.push_back(path);
+    parse_audit_rules(text, path, machine, rules);
+  }
+  return rules;
+}
+
+// The failure mode the last valid -f line of the rules sets, with its line.
+const AuditRuleLine* last_failure_line(const AuditRules& rules) {
+  const AuditRuleLine* found = nullptr;
+  for (const auto& line : rules.lines)
+    if (line.kind == AuditRuleKind::control && line.control == "-f" && line.valid &&
+        line.value.size() == 1 && line.value[0] >= '0' && line.value[0] <= '0' + kFailurePanic)
+      found = &line;
+  return found;
+}
+
 // [audit] settings that the kernel takes from its command line become the
-// parameters that carry them, unless the command line already sets them.
-Result<bool> read_audit(const TomlTable& audit, const std::string& name, Facts& facts) {
-  if (auto bad = audit.only({"enabled", "backlog_limit"}))
+// parameters that carry them, unless the command line already sets them;
+// the failure mode and the rules file become their own facts.
+Result<bool> read_audit(const TomlTable& audit, const std::string& name, Facts& facts,
+                        const PlanInputs& inputs) {
+  if (auto bad = audit.only({"enabled", "backlog_limit", "failure", "rules"}))
     return *bad;
   TRY(enabled, audit.boolean("enabled"));
   TRY(backlog_limit, audit.integer("backlog_limit", 0, 0xffffffffLL));
+  TRY(failure, audit.choice("failure", {"silent", "printk", "panic"}));
+  TRY(rules, audit.string("rules"));
+  if (failure)
+    facts.audit_failure_mode = Fact<int>::known(*failure, {name, audit.line("failure")});
+  if (rules && inputs.audit_rules.empty()) {
+    if (rules->empty() || rules->find('\0') != std::string::npos)
+      return make_error(
+          fmt::format("{}: audit.rules must be the path of a rules file", audit.where("rules")));
+    std::string path = beside(name, *rules);
+    auto read = read_rules({path}, inputs, fmt::format("audit.rules of {}", name));
+    if (!read)
+      return make_error(
+          fmt::format("{}: audit.rules: {}", audit.where("rules"), read.error().message));
+    facts.audit_rules = Fact<AuditRules>::known(std::move(*read), {path});
+  }
   if (!enabled && !backlog_limit)
     return true;
   if (!facts.cmdline.is_known())
@@ -111,10 +167,34 @@ Result<bool> read_audit(const TomlTable& audit, const std::string& name, Facts& 
   return true;
 }
 
+// What the plan does not give: --audit-rules in place of [audit] rules, the
+// failure mode from the rules' last -f, and the reasons of what stays unknown.
+Result<bool> complete_audit(const std::string& name, Facts& facts, const PlanInputs& inputs) {
+  if (!inputs.audit_rules.empty()) {
+    TRY(rules, read_rules(inputs.audit_rules, inputs, "--audit-rules"));
+    std::string first = inputs.audit_rules.front();
+    facts.audit_rules = Fact<AuditRules>::known(std::move(rules), {first});
+  }
+  std::string why = fmt::format("{} ({})", kNotBooted, name);
+  if (!facts.audit_rules.is_known())
+    facts.audit_rules =
+        Fact<AuditRules>::unknown(why + ": the plan gives no audit.rules file", {name});
+  if (!facts.audit_failure_mode.is_known()) {
+    const AuditRuleLine* line =
+        facts.audit_rules.is_known() ? last_failure_line(*facts.audit_rules) : nullptr;
+    if (line)
+      facts.audit_failure_mode = Fact<int>::known(line->value[0] - '0', {line->file, line->line});
+    else
+      facts.audit_failure_mode =
+          Fact<int>::unknown("the plan gives no audit.failure and its rules no -f line", {name});
+  }
+  return true;
+}
+
 } // namespace
 
-Result<Facts> parse_plan(std::string_view text, const std::string& name,
-                         const Knowledge& knowledge) {
+Result<Facts> parse_plan(std::string_view text, const std::string& name, const Knowledge& knowledge,
+                         const PlanInputs& inputs) {
   TRY(doc, parse_toml(text, name));
   TomlTable top(doc, name);
   if (auto bad = top.only({"kernel", "audit"}))
@@ -129,22 +209,29 @@ Result<Facts> parse_plan(std::string_view text, const std::string& name,
   (void)kernel_ok;
   TRY(audit, top.table("audit"));
   if (audit) {
-    TRY(audit_ok, read_audit(*audit, name, facts));
+    TRY(audit_ok, read_audit(*audit, name, facts, inputs));
     (void)audit_ok;
   }
+  TRY(completed, complete_audit(name, facts, inputs));
+  (void)completed;
   std::string why = fmt::format("{} ({})", kNotBooted, name);
   facts.active_lsms = Fact<std::vector<std::string>>::unknown(
       why + ": the order is predicted from lsm= and CONFIG_LSM", {name});
   facts.kernel_log = Fact<KernelLog>::unknown(why + ": it has no kernel log yet", {name});
   facts.audit_status = Fact<AuditStatus>::unknown(why + ": there is no audit status yet", {name});
-  facts.audit_rules = Fact<AuditRules>::unknown(why + ": no audit rules are loaded", {name});
+  facts.audit_rules_loaded =
+      Fact<LoadedAuditRules>::unknown(why + ": no audit rules are loaded", {name});
   facts.audit_log = Fact<AuditLogSummary>::unknown(why + ": it has no audit.log yet", {name});
   return facts;
 }
 
-Result<Facts> read_plan(const std::string& path, const Knowledge& knowledge) {
+Result<Facts> read_plan(const std::string& path, const Knowledge& knowledge,
+                        const std::vector<std::string>& audit_rules) {
   TRY(text, read_small_file(path, 1 << 20));
-  return parse_plan(text, path, knowledge);
+  PlanInputs inputs;
+  inputs.read_file = [](const std::string& file) { return read_small_file(file, kMaxRulesFile); };
+  inputs.audit_rules = audit_rules;
+  return parse_plan(text, path, knowledge, inputs);
 }
 
 } // namespace lsmdoctor

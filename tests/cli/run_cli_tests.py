@@ -44,6 +44,10 @@ GOLDEN_TABLE = [
     ("fix-grubby-seed-nixos", ["fix", "--target", "grubby"], SEED, 0),
     ("fix-shell-seed-nixos", ["fix", "--target", "shell"], SEED, 0),
     ("check-plan-nixos", ["check", "--plan", "plan-nixos-6.18-bpf-first/plan.toml"], None, 1),
+    ("check-plan-audit-panic", ["check", "--plan", "plan-audit-panic-bpf-first/plan.toml"], None,
+     1),
+    ("check-plan-audit-panic-reordered",
+     ["check", "--plan", "plan-audit-panic-reordered/plan.toml"], None, 0),
     ("fix-audit-rules-backlog", ["fix", "--target", "audit-rules"], "backlog-overflow", 0),
     ("nixos-seed-nixos", ["nixos"], SEED, 0),
     ("check-staged-nixos", ["check"], "staged-nixos-reboot-pending", 1),
@@ -126,7 +130,10 @@ def group_usage(r):
         for text, where in (("[kernel]\nrelease = 6.18\n", ":2:11: kernel.release"),
                             ("[kernel]\nrelease = \"6.18\"\nlsm_order = []\n", ":3:1: unknown key"),
                             ("[kernel\n", ":1:"),
-                            ("[kernel]\n[audit]\nenabled = \"yes\"\n", ":3:11: audit.enabled")):
+                            ("[kernel]\n[audit]\nenabled = \"yes\"\n", ":3:11: audit.enabled"),
+                            ("[kernel]\n[audit]\nfailure = \"halt\"\n", ":3:11: audit.failure"),
+                            ("[kernel]\n[audit]\nrules = \"none.rules\"\n",
+                             ":3:9: audit.rules: " + os.path.join(scratch, "none.rules"))):
             path = os.path.join(scratch, "plan.toml")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -134,6 +141,14 @@ def group_usage(r):
             r.expect(proc.returncode == 65 and proc.stdout == "" and path + where in proc.stderr,
                      f"bad plan {text!r}: exit {proc.returncode} (expected 65), "
                      f"stderr {proc.stderr.strip()!r} names {where!r}")
+        # --audit-rules replaces the plan's own rules file.
+        proc = r.run(["check", "--plan", "plan-audit-panic-reordered/plan.toml", "--format",
+                      "json", "--audit-rules", "plan-audit-panic-bpf-first/audit.rules"])
+        syntax = [f for f in json.loads(proc.stdout or "{}").get("findings", [])
+                  if f["id"] == "audit.rules.syntax"]
+        r.expect(proc.returncode == 1 and syntax and syntax[0]["status"] == "fail"
+                 and "plan-audit-panic-bpf-first/audit.rules:4" in syntax[0]["title"],
+                 f"check --plan --audit-rules lints the given file: exit {proc.returncode}")
         proc = r.run(["check", "--plan", os.path.join(scratch, "missing.toml")])
         r.expect(proc.returncode == 65 and "missing.toml" in proc.stderr,
                  f"missing plan: exit {proc.returncode} (expected 65) {proc.stderr.strip()!r}")

@@ -65,6 +65,13 @@ TEST_CASE("audit.rules.watch-symlink", "[checks][audit_rules]") {
   CHECK(link.status == Status::fail);
   REQUIRE_FALSE(link.evidence.empty());
   CHECK(link.evidence[0].note == "/etc/ssh/sshd_config -> /etc/static/ssh/sshd_config");
+  SECTION("a plan's watches are on the planned system, not judged here") {
+    Facts planned = with_rules("-w /etc/ssh/sshd_config -p wa -k sshd\n");
+    planned.origin = Origin::plan;
+    Finding f = run_check(def, planned);
+    CHECK(f.status == Status::not_applicable);
+    CHECK(f.title.find("planned system") != std::string::npos);
+  }
 }
 
 TEST_CASE("audit.rules.lsm-field-mismatch", "[checks][audit_rules]") {

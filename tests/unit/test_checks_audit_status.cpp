@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <optional>
 #include <stdexcept>
 
 using namespace lsmdoctor;
@@ -181,6 +182,51 @@ TEST_CASE("audit.status.failure-panic", "[checks][audit_status]") {
     facts.active_lsms = Fact<std::vector<std::string>>::unknown("not mounted");
     facts.kernel = Fact<KernelRelease>::unknown("unreadable");
     CHECK(run(def, facts).status == Status::unknown);
+  }
+}
+
+namespace {
+
+// A plan: the order on its command line, no kernel log, no audit status.
+Facts planned(const std::string& lsm, std::optional<int> failure,
+              const std::string& release = "6.18.2") {
+  Facts facts;
+  facts.origin = Origin::plan;
+  facts.kernel = Fact<KernelRelease>::known(parse_kernel_release(release), {"plan.toml", 2});
+  facts.cmdline = Fact<KernelCmdline>::known(parse_cmdline("lsm=" + lsm), {"plan.toml", 3});
+  facts.active_lsms = Fact<std::vector<std::string>>::unknown("a plan is not booted");
+  facts.kernel_log = Fact<KernelLog>::unknown("a plan is not booted");
+  facts.audit_status = Fact<AuditStatus>::unknown("a plan is not booted");
+  facts.audit_failure_mode = failure ? Fact<int>::known(*failure, {"plan.toml", 7})
+                                     : Fact<int>::unknown("the plan gives no audit.failure");
+  return facts;
+}
+
+} // namespace
+
+TEST_CASE("audit.status.failure-panic judges a plan's failure mode", "[checks][audit_status]") {
+  const CheckDef& def = checks::audit_status_failure_panic;
+  Finding panic = run(def, planned("landlock,yama,bpf,apparmor", 2));
+  CHECK(panic.status == Status::fail);
+  CHECK(panic.confidence == "medium");
+  REQUIRE_FALSE(panic.evidence.empty());
+  CHECK(panic.evidence[0].source == "plan.toml");
+  CHECK(panic.evidence[0].line == 7);
+  CHECK(panic.evidence[0].excerpt == "failure mode 2 (panic)");
+  // Without a kernel log a plan is judged on its order and kernel alone.
+  CHECK(run(def, planned("landlock,yama,apparmor,bpf", 2)).status == Status::pass);
+  CHECK(run(def, planned("landlock,yama,bpf,apparmor", 2, "6.17.9")).status == Status::pass);
+  Finding printk = run(def, planned("landlock,yama,bpf,apparmor", 1));
+  CHECK(printk.status == Status::pass);
+  CHECK(printk.title.find("1 (printk)") != std::string::npos);
+  Finding none = run(def, planned("landlock,yama,bpf,apparmor", std::nullopt));
+  CHECK(none.status == Status::unknown);
+  CHECK(none.detail.find("the plan gives no audit.failure") != std::string::npos);
+  SECTION("a plan with audit=0 is armed by the first -e 1") {
+    Facts off = planned("landlock,yama,bpf,apparmor", 2);
+    off.cmdline = Fact<KernelCmdline>::known(
+        parse_cmdline("lsm=landlock,yama,bpf,apparmor audit=0"), {"plan.toml", 3});
+    CHECK(run(def, off).detail.find("`auditctl -e 1`") != std::string::npos);
   }
 }
 

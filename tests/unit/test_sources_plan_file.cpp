@@ -1,7 +1,9 @@
+#include "checks/checks.h"
 #include "sources/plan_file.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace lsmdoctor;
 
@@ -10,6 +12,30 @@ namespace {
 Result<Facts> plan(std::string_view text) {
   return parse_plan(text, "plan.toml", test::knowledge());
 }
+
+// A plan in ci/plan.toml whose files are `files` (path -> text), recording
+// the paths it asked for.
+struct PlanDir {
+  std::map<std::string, std::string> files;
+  std::vector<std::string> asked;
+  std::vector<std::string> audit_rules;
+
+  Result<Facts> parse(std::string_view text) {
+    PlanInputs inputs;
+    inputs.read_file = [this](const std::string& path) -> Result<std::string> {
+      asked.push_back(path);
+      auto found = files.find(path);
+      if (found == files.end())
+        return make_error(path + ": No such file or directory");
+      return found->second;
+    };
+    inputs.audit_rules = audit_rules;
+    return parse_plan(text, "ci/plan.toml", test::knowledge(), inputs);
+  }
+};
+
+constexpr const char* kPanicOrder = "[kernel]\nrelease = \"6.18.2\"\n"
+                                    "lsm = [\"landlock\", \"yama\", \"bpf\", \"apparmor\"]\n";
 
 std::string error_of(std::string_view text) {
   auto facts = plan(text);
@@ -84,4 +110,102 @@ TEST_CASE("bad plans are refused with file, line and column", "[sources][plan]")
   CHECK(error_of("[kernel\n").rfind("plan.toml:1:", 0) == 0);
   CHECK(error_of("[audit]\nenabled = true\n") == "plan.toml: a plan needs a [kernel] table");
   CHECK(error_of("kernel = 1\n") == "plan.toml:1:10: kernel must be a table");
+}
+
+TEST_CASE("a plan's audit failure mode, by number or by name", "[sources][plan]") {
+  for (const char* value : {"2", "\"panic\""}) {
+    auto facts = plan(std::string("[kernel]\n[audit]\nfailure = ") + value + "\n");
+    REQUIRE(facts);
+    REQUIRE(facts->audit_failure_mode.is_known());
+    CHECK(*facts->audit_failure_mode == 2);
+    CHECK(facts->audit_failure_mode.from().line == 3);
+  }
+  auto silent = plan("[kernel]\n[audit]\nfailure = \"silent\"\n");
+  REQUIRE(silent);
+  CHECK(*silent->audit_failure_mode == 0);
+  auto none = plan("[kernel]\n");
+  REQUIRE(none);
+  CHECK_FALSE(none->audit_failure_mode.is_known());
+  CHECK(none->audit_failure_mode.reason().find("no audit.failure") != std::string::npos);
+  CHECK(error_of("[kernel]\n[audit]\nfailure = 3\n")
+            .rfind("plan.toml:3:11: audit.failure must be 0 to 2 or one of \"silent\", "
+                   "\"printk\", \"panic\", not 3",
+                   0) == 0);
+  CHECK(error_of("[kernel]\n[audit]\nfailure = \"reboot\"\n")
+            .rfind("plan.toml:3:11: audit.failure must be 0 to 2", 0) == 0);
+  CHECK(error_of("[kernel]\n[audit]\nfailure = true\n").rfind("plan.toml:3:11:", 0) == 0);
+}
+
+TEST_CASE("a plan's audit rules file is read beside the plan", "[sources][plan]") {
+  PlanDir dir;
+  dir.files["ci/audit.rules"] = "-D\n-f 2\n-a always,exit -S opne\n-e 1\n";
+  dir.files["/abs/audit.rules"] = "-D\n-e 1\n";
+  auto facts = dir.parse("[kernel]\n[audit]\nrules = \"audit.rules\"\n");
+  REQUIRE(facts);
+  CHECK(dir.asked == std::vector<std::string>{"ci/audit.rules"});
+  REQUIRE(facts->audit_rules.is_known());
+  CHECK(facts->audit_rules->files == std::vector<std::string>{"ci/audit.rules"});
+  CHECK(facts->audit_rules->lines.size() == 4);
+  CHECK(facts->audit_rules->problems.size() == 1);
+  CHECK(facts->audit_rules->watches.empty());
+  SECTION("the rules' last -f is the failure mode when the plan gives none") {
+    REQUIRE(facts->audit_failure_mode.is_known());
+    CHECK(*facts->audit_failure_mode == 2);
+    CHECK(facts->audit_failure_mode.from().source == "ci/audit.rules");
+    CHECK(facts->audit_failure_mode.from().line == 2);
+    auto own = dir.parse("[kernel]\n[audit]\nfailure = 1\nrules = \"audit.rules\"\n");
+    REQUIRE(own);
+    CHECK(*own->audit_failure_mode == 1);
+  }
+  SECTION("absolute paths stay as they are") {
+    auto abs = dir.parse("[kernel]\n[audit]\nrules = \"/abs/audit.rules\"\n");
+    REQUIRE(abs);
+    CHECK(abs->audit_rules->files == std::vector<std::string>{"/abs/audit.rules"});
+    CHECK_FALSE(abs->audit_failure_mode.is_known());
+  }
+  SECTION("--audit-rules replaces the plan's file") {
+    dir.audit_rules = {"/abs/audit.rules"};
+    dir.asked.clear();
+    auto replaced = dir.parse("[kernel]\n[audit]\nrules = \"audit.rules\"\n");
+    REQUIRE(replaced);
+    CHECK(dir.asked == std::vector<std::string>{"/abs/audit.rules"});
+    CHECK(replaced->audit_rules->how_found == "--audit-rules");
+  }
+  SECTION("a missing, empty or unreadable rules path is refused where it is written") {
+    auto missing = dir.parse("[kernel]\n[audit]\nenabled = true\nrules = \"nope.rules\"\n");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().message ==
+          "ci/plan.toml:4:9: audit.rules: ci/nope.rules: No such file or directory");
+    auto empty = dir.parse("[kernel]\n[audit]\nrules = \"\"\n");
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().message.rfind("ci/plan.toml:3:9: audit.rules must be the path", 0) == 0);
+    CHECK(error_of("[kernel]\n[audit]\nrules = \"a.rules\"\n")
+              .rfind("plan.toml:3:9: audit.rules: a.rules: this plan reader reads no files", 0) ==
+          0);
+    CHECK(error_of("[kernel]\n[audit]\nrules = [\"a.rules\"]\n") ==
+          "plan.toml:3:9: audit.rules must be a string");
+  }
+  SECTION("without rules the rules are unknown and say why") {
+    auto bare = dir.parse("[kernel]\n");
+    REQUIRE(bare);
+    CHECK_FALSE(bare->audit_rules.is_known());
+    CHECK(bare->audit_rules.reason().find("no audit.rules") != std::string::npos);
+  }
+}
+
+TEST_CASE("the checks judge a plan's failure mode and rules", "[sources][plan]") {
+  PlanDir dir;
+  dir.files["ci/audit.rules"] = "-D\n-e 2\n-w /etc/passwd -p wa\n";
+  auto panic = dir.parse(std::string(kPanicOrder) + "[audit]\nfailure = \"panic\"\n");
+  REQUIRE(panic);
+  CHECK(test::run_check(checks::audit_status_failure_panic, *panic).status == Status::fail);
+  auto printk = dir.parse(std::string(kPanicOrder) + "[audit]\nfailure = \"printk\"\n");
+  REQUIRE(printk);
+  CHECK(test::run_check(checks::audit_status_failure_panic, *printk).status == Status::pass);
+  auto rules = dir.parse(std::string(kPanicOrder) + "[audit]\nrules = \"audit.rules\"\n");
+  REQUIRE(rules);
+  Finding early = test::run_check(checks::audit_rules_immutable_early, *rules);
+  CHECK(early.status == Status::fail);
+  REQUIRE_FALSE(early.evidence.empty());
+  CHECK(early.evidence[0].source == "ci/audit.rules");
 }
