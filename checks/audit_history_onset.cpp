@@ -43,11 +43,8 @@ Evidence boot_evidence(const JournalHistory& h, std::size_t i) {
   const BootKernelLog& b = h.boots[i];
   Evidence e;
   e.source = h.source;
-  e.excerpt = h.indexed
-                  ? fmt::format("{}: {}, {} audit context errors", boot_name(h, i), kernel_of(b),
-                                b.audit_errors())
-                  : fmt::format("{}: {}, {} audit context errors in {} kernel messages",
-                                boot_name(h, i), kernel_of(b), b.audit_errors(), b.kernel_messages);
+  e.excerpt = fmt::format("{}: {}, {} audit context errors in {} kernel messages", boot_name(h, i),
+                          kernel_of(b), b.audit_errors(), b.kernel_messages);
   std::uint64_t first = 0;
   std::uint64_t last = 0;
   for (const char* id : kAuditFailureSignatures) {
@@ -82,6 +79,8 @@ Finding run(const CheckContext& ctx) {
     return unknown(def, "no journal history of kernel messages",
                    "the journal is unknown: " + fact.reason());
   const JournalHistory& h = *fact;
+  if (h.boots.empty() && !h.no_journal.empty())
+    return not_applicable(def, "no journal history: " + h.no_journal);
   if (h.boots.size() < 2)
     return not_applicable(def, fmt::format("one boot scanned of {} in {}; --boots N (or --since) "
                                            "reads the history",

@@ -118,6 +118,8 @@ Finding run(const CheckContext& ctx) {
   for (auto id : kLoaders)
     if (const UnitState* unit = facts.units->find(std::string(id)))
       loaders.push_back(unit);
+  if (loaders.empty() && !facts.units->no_service_manager.empty())
+    return not_applicable(def, "no unit loads the audit rules: " + facts.units->no_service_manager);
   if (loaders.empty())
     return not_applicable(def, "no audit rule loading unit (audit-rules-nixos, audit-rules, "
                                "augenrules) is loaded");

@@ -78,7 +78,6 @@ struct SignatureStats {
 struct KernelLog {
   std::string source; // "/dev/kmsg", "klogctl", or the --dmesg path
   std::uint64_t lines = 0;
-  bool indexed = false; // read through an index (the journal's): lines counts matching lines only
   std::map<std::string, SignatureStats> signatures; // by signature id
   std::vector<std::string> warnings;                // malformed input, with line numbers
 

@@ -57,8 +57,8 @@ struct JournalHistory {
   std::uint64_t boots_in_journal = 0;
   std::vector<BootKernelLog> boots;
   bool current_is_running = false; // the last boot is the running system's boot
-  bool indexed = false; // found through the MESSAGE index: only matching messages were read
-  std::vector<std::string> notes; // how damage was worked around, for the warnings
+  std::vector<std::string> notes;  // how damage was worked around, for the warnings
+  std::string no_journal;          // why the system keeps no journal at all (boots is then empty)
 };
 
 } // namespace lsmdoctor

@@ -30,6 +30,7 @@ struct UnitState {
 // The audit and security units that exist on the host, in a fixed order.
 struct UnitStates {
   std::vector<UnitState> units;
+  std::string no_service_manager; // why no unit can exist (no systemd); units is then empty
   const UnitState* find(const std::string& id) const {
     for (const auto& unit : units)
       if (unit.id == id)

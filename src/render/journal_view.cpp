@@ -81,7 +81,8 @@ void write_journal_json(JsonWriter& json, const Fact<JournalHistory>& fact) {
   json.field("since_usec", h.since_usec);
   json.field("boots_in_journal", h.boots_in_journal);
   json.field("current_is_running", h.current_is_running);
-  json.field("indexed", h.indexed);
+  if (!h.no_journal.empty())
+    json.field("no_journal", h.no_journal);
   json.key("boots").begin_array();
   for (const auto& b : h.boots) {
     json.begin_object();

@@ -119,11 +119,7 @@ std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
   else
     row("CONFIG_LSM", s.warn("unknown"), facts.kconfig.reason());
   if (facts.kernel_log.is_known())
-    row("kernel log",
-        facts.kernel_log->indexed
-            ? fmt::format("{} matching messages (journal index)", facts.kernel_log->lines)
-            : fmt::format("{} lines", facts.kernel_log->lines),
-        facts.kernel_log->source);
+    row("kernel log", fmt::format("{} lines", facts.kernel_log->lines), facts.kernel_log->source);
   else
     row("kernel log", s.warn("unknown"), facts.kernel_log.reason());
   if (facts.audit_status.is_known())

@@ -1,27 +1,18 @@
 // The kernel's loaded audit rules (AUDIT_LIST_RULES), read only.
 #include "parse/audit_rules.h"
 #include "parse/line_reader.h"
+#include "sources/audit_netlink.h"
 #include "sources/audit_rules.h"
 
-#include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fmt/format.h>
 #include <libaudit.h>
-#include <poll.h>
 #include <sys/stat.h>
 
 namespace lsmdoctor {
 namespace {
 
-constexpr int kReplyTimeoutMs = 2000;
 constexpr unsigned kSyscallBits = AUDIT_BITMASK_SIZE * 32;
-
-long long now_ms() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool is_string_field(unsigned field) {
   return (field >= AUDIT_SUBJ_USER && field <= AUDIT_SUBJ_CLR) ||
@@ -101,60 +92,9 @@ AuditRuleLine to_line(const audit_rule_data& rule, std::size_t payload, int inde
   return line;
 }
 
-int read_rule_list(int fd, LoadedAuditRules& out) {
-  long long deadline = now_ms() + kReplyTimeoutMs;
-  for (;;) {
-    long long left = deadline - now_ms();
-    if (left <= 0)
-      return ETIMEDOUT;
-    pollfd pfd{fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, static_cast<int>(left));
-    if (ready < 0 && errno != EINTR)
-      return errno;
-    if (ready <= 0)
-      continue;
-    audit_reply rep{};
-    int rc = audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
-    if (rc < 0 && -rc != EAGAIN && -rc != EINTR)
-      return -rc;
-    if (rc <= 0)
-      continue;
-    if (rep.type == NLMSG_DONE)
-      return 0;
-    if (rep.type == NLMSG_ERROR && rep.error && rep.error->error != 0)
-      return -rep.error->error;
-    if (rep.type == AUDIT_LIST_RULES && rep.ruledata && rep.nlh) {
-      std::size_t payload = rep.nlh->nlmsg_len > NLMSG_HDRLEN
-                                ? static_cast<std::size_t>(rep.nlh->nlmsg_len - NLMSG_HDRLEN)
-                                : 0;
-      if (payload >= sizeof(audit_rule_data))
-        out.rules.push_back(
-            to_line(*rep.ruledata, payload, static_cast<int>(out.rules.size()) + 1));
-    }
-  }
-}
-
 std::string list_error_reason(int error) {
-  switch (error) {
-  case EPERM:
-  case EACCES:
-    return "loaded audit rules (AUDIT_LIST_RULES): permission denied: run as root "
-           "(CAP_AUDIT_CONTROL), e.g. `sudo lsm-doctor`";
-  case ECONNREFUSED:
-    return "loaded audit rules: audit is not available in this user namespace (container); run "
-           "on the host: `sudo lsm-doctor`";
-  case EPROTONOSUPPORT:
-  case EAFNOSUPPORT:
-    return "loaded audit rules: the kernel has no audit netlink socket (audit=0 or no "
-           "CONFIG_AUDIT)";
-  case ETIMEDOUT:
-    return "loaded audit rules: the kernel did not answer within 2 s; compare with "
-           "`sudo auditctl -l`";
-  default:
-    return fmt::format("loaded audit rules (AUDIT_LIST_RULES): {}; compare with "
-                       "`sudo auditctl -l`",
-                       std::strerror(error));
-  }
+  return audit_netlink_error_reason(error, "loaded audit rules (AUDIT_LIST_RULES)",
+                                    "sudo auditctl -l");
 }
 
 Fact<LoadedAuditRules> live_rules() {
@@ -163,16 +103,15 @@ Fact<LoadedAuditRules> live_rules() {
         "loaded audit rules (AUDIT_LIST_RULES) need root (CAP_AUDIT_CONTROL): run "
         "`sudo lsm-doctor`",
         {"netlink"});
-  set_aumessage_mode(MSG_QUIET, DBG_NO);
-  errno = 0;
-  int fd = audit_open();
-  if (fd < 0)
-    return Fact<LoadedAuditRules>::unknown(list_error_reason(errno != 0 ? errno : EIO),
-                                           {"netlink"});
   LoadedAuditRules loaded;
-  int rc = audit_request_rules_list_data(fd);
-  int error = rc < 0 ? -rc : read_rule_list(fd, loaded);
-  audit_close(fd);
+  int error =
+      audit_netlink_exchange(audit_request_rules_list_data, [&loaded](const audit_reply& rep) {
+        std::size_t payload = audit_reply_payload(rep);
+        if (rep.type == AUDIT_LIST_RULES && rep.ruledata && payload >= sizeof(audit_rule_data))
+          loaded.rules.push_back(
+              to_line(*rep.ruledata, payload, static_cast<int>(loaded.rules.size()) + 1));
+        return AuditReplyStep::more;
+      });
   if (error != 0)
     return Fact<LoadedAuditRules>::unknown(list_error_reason(error), {"netlink"});
   return Fact<LoadedAuditRules>::known(std::move(loaded), {"netlink"});

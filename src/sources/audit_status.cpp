@@ -1,6 +1,7 @@
 #include "sources/audit_status.h"
 
 #include "parse/line_reader.h"
+#include "sources/audit_netlink.h"
 #include "sources/gather.h"
 
 #include <algorithm>
@@ -10,31 +11,17 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <fmt/format.h>
 #include <libaudit.h>
-#include <poll.h>
 #include <string_view>
 #include <sys/stat.h>
 
 namespace lsmdoctor {
 namespace {
 
-// The kernel answers AUDIT_GET at once; a silent socket means something is
-// wrong, and a doctor must not hang on it.
-constexpr int kReplyTimeoutMs = 2000;
-
-long long now_ms() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 AuditStatus from_kernel(const audit_reply& rep) {
   // Older kernels send a shorter struct; copy only what was sent.
-  std::size_t payload = rep.nlh && rep.nlh->nlmsg_len > NLMSG_HDRLEN
-                            ? static_cast<std::size_t>(rep.nlh->nlmsg_len - NLMSG_HDRLEN)
-                            : 0;
+  std::size_t payload = audit_reply_payload(rep);
   audit_status raw{};
   std::memcpy(&raw, rep.status, std::min(payload, sizeof raw));
   AuditStatus s;
@@ -53,34 +40,6 @@ AuditStatus from_kernel(const audit_reply& rep) {
   return s;
 }
 
-// Reads replies until the AUDIT_GET answer; acks are skipped, errors returned.
-int read_status_reply(int fd, AuditStatus& out) {
-  long long deadline = now_ms() + kReplyTimeoutMs;
-  for (;;) {
-    long long left = deadline - now_ms();
-    if (left <= 0)
-      return ETIMEDOUT;
-    pollfd pfd{fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, static_cast<int>(left));
-    if (ready < 0 && errno != EINTR)
-      return errno;
-    if (ready <= 0)
-      continue;
-    audit_reply rep{};
-    int rc = audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
-    if (rc < 0 && -rc != EAGAIN && -rc != EINTR)
-      return -rc;
-    if (rc <= 0)
-      continue;
-    if (rep.type == NLMSG_ERROR && rep.error && rep.error->error != 0)
-      return -rep.error->error;
-    if (rep.type == AUDIT_GET && rep.status) {
-      out = from_kernel(rep);
-      return 0;
-    }
-  }
-}
-
 bool audit_off_at_boot(const Fact<KernelCmdline>& cmdline) {
   if (!cmdline.is_known())
     return false;
@@ -91,46 +50,37 @@ bool audit_off_at_boot(const Fact<KernelCmdline>& cmdline) {
 } // namespace
 
 int query_audit_status(AuditStatus& out) {
-  set_aumessage_mode(MSG_QUIET, DBG_NO); // library code never prints
-  errno = 0;
-  int fd = audit_open();
-  if (fd < 0)
-    return errno != 0 ? errno : EIO;
-  int rc = audit_request_status(fd);
-  int error = rc < 0 ? -rc : read_status_reply(fd, out);
-  audit_close(fd);
-  return error;
+  bool answered = false;
+  int error = audit_netlink_exchange(audit_request_status, [&](const audit_reply& rep) {
+    if (rep.type != AUDIT_GET || rep.status == nullptr)
+      return AuditReplyStep::more;
+    out = from_kernel(rep);
+    answered = true;
+    return AuditReplyStep::done;
+  });
+  // A reply stream that ends without the status is no status.
+  return error == 0 && !answered ? ENODATA : error;
 }
 
 std::string audit_status_error_reason(int error, const Fact<KernelCmdline>& cmdline) {
-  switch (error) {
-  case EPERM:
-  case EACCES:
-    return "audit status (AUDIT_GET): permission denied: run as root (CAP_AUDIT_CONTROL), "
-           "e.g. `sudo lsm-doctor`";
-  case ECONNREFUSED:
-    return "audit status (AUDIT_GET): audit is not available in this user namespace "
-           "(container); run on the host: `sudo lsm-doctor`";
-  case EPROTONOSUPPORT:
-  case EAFNOSUPPORT:
+  std::string no_audit;
+  if (error == EPROTONOSUPPORT || error == EAFNOSUPPORT) {
     if (audit_off_at_boot(cmdline))
-      return fmt::format("audit netlink socket: audit=0 on the kernel command line ({}) disabled "
-                         "audit at boot; remove audit=0, reboot, then run `sudo lsm-doctor`",
-                         cmdline.from().source);
-    if (cmdline.is_known())
-      return fmt::format("audit netlink socket: the kernel has no audit support ({} has no "
-                         "audit=0, so CONFIG_AUDIT is off); check with `grep CONFIG_AUDIT= "
-                         "/boot/config-$(uname -r)`",
-                         cmdline.from().source);
-    return "audit netlink socket: the kernel has no audit support or audit=0 disabled it at "
-           "boot; `cat /proc/cmdline` tells which";
-  case ETIMEDOUT:
-    return "audit status (AUDIT_GET): the kernel did not answer within 2 s; compare with "
-           "`sudo auditctl -s`";
-  default:
-    return fmt::format("audit status (AUDIT_GET): {}; compare with `sudo auditctl -s`",
-                       std::strerror(error));
+      no_audit = fmt::format("audit netlink socket: audit=0 on the kernel command line ({}) "
+                             "disabled audit at boot; remove audit=0, reboot, then run "
+                             "`sudo lsm-doctor`",
+                             cmdline.from().source);
+    else if (cmdline.is_known())
+      no_audit = fmt::format("audit netlink socket: the kernel has no audit support ({} has no "
+                             "audit=0, so CONFIG_AUDIT is off); check with `grep CONFIG_AUDIT= "
+                             "/boot/config-$(uname -r)`",
+                             cmdline.from().source);
+    else
+      no_audit = "audit netlink socket: the kernel has no audit support or audit=0 disabled it "
+                 "at boot; `cat /proc/cmdline` tells which";
   }
+  return audit_netlink_error_reason(error, "audit status (AUDIT_GET)", "sudo auditctl -s",
+                                    no_audit);
 }
 
 Fact<AuditStatus> read_live_audit_status(const Fact<KernelCmdline>& cmdline, int& error) {

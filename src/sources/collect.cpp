@@ -3,6 +3,7 @@
 #include "core/facts.h"
 #include "parse/line_reader.h"
 #include "sources/audit_status.h"
+#include "sources/gather.h"
 #include "sources/kernel_interfaces.h"
 
 #include <algorithm>
@@ -173,6 +174,9 @@ void collect_system(Collector& c) {
     c.copy("/usr/lib/os-release");
   c.copy("/etc/NIXOS", kSmallFile, true, false);
   c.copy("/run/current-system/kernel-params", kSmallFile, true, false);
+  GatherOptions live;
+  if (std::string why = without_systemd(live); !why.empty())
+    c.add(std::string(kNoSystemdCapture + 1), why + "\n", "sd_booted(3)");
 }
 
 bool word_char(char ch) {

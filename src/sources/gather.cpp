@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 namespace lsmdoctor {
@@ -29,6 +30,17 @@ std::string under_root(const std::string& root, const std::string& path) {
   while (base.size() > 1 && base.back() == '/')
     base.pop_back();
   return base + path;
+}
+
+std::string without_systemd(const GatherOptions& options) {
+  if (options.root.empty() || options.root == "/")
+    return sd_booted() == 0 ? "this system was not booted with systemd (no /run/systemd/system)"
+                            : "";
+  auto text = read_small_file(under_root(options.root, kNoSystemdCapture), 4096);
+  if (!text)
+    return {};
+  std::string why = text->substr(0, text->find('\n'));
+  return why.empty() ? "the system was not booted with systemd" : why;
 }
 
 namespace {
@@ -195,6 +207,18 @@ Fact<JournalHistory> gather_journal(const GatherOptions& options, const Knowledg
     scan.since_usec = *since;
   }
   auto journal = Journal::open(options);
+  bool own_journal = options.journal_files.empty() && !options.journal_dir;
+  if (!journal && own_journal) {
+    // No journald, no history: there is nothing to read, here or elsewhere.
+    if (std::string why = without_systemd(options); !why.empty()) {
+      JournalHistory none;
+      none.source = journal.error().message;
+      none.no_journal =
+          why + ", so it keeps no journal; in a container, run the doctor on the host";
+      return Fact<JournalHistory>::known(std::move(none),
+                                         {under_root(options.root, kNoSystemdCapture)});
+    }
+  }
   if (!journal)
     return Fact<JournalHistory>::unknown(journal.error().message);
   auto history = scan_journal_kernel(*journal, knowledge, scan);
@@ -205,6 +229,13 @@ Fact<JournalHistory> gather_journal(const GatherOptions& options, const Knowledg
       warnings.push_back(n);
   if (!history)
     return Fact<JournalHistory>::unknown(history.error().message, {journal->description()});
+  if (history->boots.empty() && journal->is_local()) {
+    if (std::string why = without_systemd(options); !why.empty()) {
+      history->no_journal = why + ", so it keeps no journal; in a container, run the doctor on "
+                                  "the host";
+      return Fact<JournalHistory>::known(std::move(*history), {"/run/systemd/system"});
+    }
+  }
   if (history->boots.empty())
     return Fact<JournalHistory>::unknown(
         journal->is_local()
@@ -232,7 +263,7 @@ std::optional<Fact<KernelLog>> kernel_log_from_journal(const Fact<JournalHistory
   if (boot.kernel_messages == 0)
     return std::nullopt;
   std::string source = fmt::format("{} (boot {})", journal->source, boot.boot_id.substr(0, 12));
-  return Fact<KernelLog>::known(kernel_log_of_boot(boot, source, journal->indexed), {source});
+  return Fact<KernelLog>::known(kernel_log_of_boot(boot, source), {source});
 }
 
 // --dmesg wins; then a journal named on the command line; then the running

@@ -37,4 +37,13 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge);
 // Path of `path` (absolute, as on a running system) under `root`.
 std::string under_root(const std::string& root, const std::string& path);
 
+// Why the examined system has no systemd units and no journal: it was not
+// booted with systemd. Live: no /run/systemd/system (sd_booted(3)); under
+// --root: the capture DIR/.lsm-doctor/no-systemd that `collect` writes.
+// Empty when it was, or when that cannot be told.
+std::string without_systemd(const GatherOptions& options);
+
+// The capture file of without_systemd() under a root tree.
+inline constexpr const char* kNoSystemdCapture = "/.lsm-doctor/no-systemd";
+
 } // namespace lsmdoctor

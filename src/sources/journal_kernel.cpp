@@ -204,11 +204,10 @@ Result<JournalHistory> scan_journal_kernel(Journal& journal, const Knowledge& kn
   return history;
 }
 
-KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source, bool indexed) {
+KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source) {
   KernelLog log;
   log.source = source;
   log.lines = boot.kernel_messages;
-  log.indexed = indexed;
   for (const auto& [id, stats] : boot.signatures) {
     SignatureStats& out = log.signatures[id];
     out.matches = stats.matches;

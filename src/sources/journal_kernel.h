@@ -32,8 +32,6 @@ std::string kernel_release_from_banner(std::string_view message);
 
 // One boot of the history as a KernelLog (the shape --dmesg and /dev/kmsg
 // give), for the checks that read the current boot's kernel log.
-// `indexed`: the history came from the index scan (lines counts matching
-// messages only).
-KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source, bool indexed);
+KernelLog kernel_log_of_boot(const BootKernelLog& boot, const std::string& source);
 
 } // namespace lsmdoctor

@@ -118,10 +118,15 @@ bool read_unit(sd_bus* bus, const std::string& id, UnitState& unit, std::string&
   return true;
 }
 
-Fact<UnitStates> live_units(std::vector<std::string>& warnings) {
+Fact<UnitStates> live_units(const GatherOptions& options, std::vector<std::string>& warnings) {
   sd_bus* raw = nullptr;
   int r = sd_bus_open_system(&raw);
   std::unique_ptr<sd_bus, decltype(&sd_bus_flush_close_unref)> bus(raw, sd_bus_flush_close_unref);
+  if (std::string why = without_systemd(options); r < 0 && !why.empty()) {
+    UnitStates none;
+    none.no_service_manager = why + "; in a container, run the doctor on the host";
+    return Fact<UnitStates>::known(std::move(none), {"/run/systemd/system"});
+  }
   if (r < 0)
     return Fact<UnitStates>::unknown(
         fmt::format("unit states: no system bus ({}): a container or a host without systemd; "
@@ -180,11 +185,17 @@ UnitStates parse_unit_capture(const std::string& text, const std::string& path,
 Fact<UnitStates> gather_units(const GatherOptions& options, std::vector<std::string>& warnings) {
   Fact<UnitStates> states = Fact<UnitStates>::unknown("not gathered");
   if (options.root == "/" || options.root.empty()) {
-    states = live_units(warnings);
+    states = live_units(options, warnings);
   } else {
     std::string path = under_root(options.root, "/.lsm-doctor/units");
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+    std::string why = without_systemd(options);
+    if (::stat(path.c_str(), &st) != 0 && !why.empty()) {
+      UnitStates none;
+      none.no_service_manager = why + "; in a container, run the doctor on the host";
+      states =
+          Fact<UnitStates>::known(std::move(none), {under_root(options.root, kNoSystemdCapture)});
+    } else if (::stat(path.c_str(), &st) != 0) {
       states = Fact<UnitStates>::unknown(
           "a --root tree has no system bus and no capture of the unit states "
           "(.lsm-doctor/units, the output of `systemctl show -p Id,LoadState,ActiveState,"

@@ -37,6 +37,21 @@ Finding run_with(std::vector<BootKernelLog> boots) {
 
 } // namespace
 
+TEST_CASE("audit.history.onset: a system without a journal", "[checks][history]") {
+  static const Knowledge knowledge;
+  Facts facts;
+  facts.journal = Fact<JournalHistory>::unknown("the system journal is empty");
+  CHECK(checks::audit_history_onset.run(CheckContext{facts, knowledge}).status == Status::unknown);
+  JournalHistory none;
+  none.source = "the system journal";
+  none.no_journal = "this system was not booted with systemd, so it keeps no journal";
+  facts.journal = Fact<JournalHistory>::known(none, {"/run/systemd/system"});
+  Finding f = checks::audit_history_onset.run(CheckContext{facts, knowledge});
+  CHECK(f.status == Status::not_applicable);
+  CHECK(f.title == "no journal history: this system was not booted with systemd, so it keeps "
+                   "no journal");
+}
+
 TEST_CASE("audit.history.onset: errors after a kernel upgrade", "[checks][history]") {
   Finding f = run_with({boot(0, "6.17.9", 0), boot(1, "6.17.9", 0), boot(2, "6.18.2", 40)});
   CHECK(f.status == Status::fail);

@@ -1,6 +1,7 @@
 // The audit status source: the `auditctl -s` capture parser, the capture
 // reader under --root, and the reasons a refused netlink query gives.
 #include "parse/cmdline.h"
+#include "sources/audit_netlink.h"
 #include "sources/audit_status.h"
 
 #include <catch2/catch.hpp>
@@ -133,4 +134,19 @@ TEST_CASE("refused queries give precise reasons naming a command", "[sources][au
   CHECK(either.find("`cat /proc/cmdline`") != std::string::npos);
 
   CHECK(audit_status_error_reason(EIO, plain).find("`sudo auditctl -s`") != std::string::npos);
+}
+
+TEST_CASE("netlink failures name the request and the command to compare with",
+          "[sources][audit_netlink]") {
+  std::string timeout = audit_netlink_error_reason(
+      ETIMEDOUT, "loaded audit rules (AUDIT_LIST_RULES)", "sudo auditctl -l");
+  CHECK(timeout == "loaded audit rules (AUDIT_LIST_RULES): the kernel did not answer within 2 "
+                   "s; compare with `sudo auditctl -l`");
+  std::string denied = audit_netlink_error_reason(EPERM, "X", "sudo auditctl -l");
+  CHECK(denied.rfind("X: permission denied: run as root", 0) == 0);
+  CHECK(audit_netlink_error_reason(EPROTONOSUPPORT, "X", "c", "custom") == "custom");
+  CHECK(audit_netlink_error_reason(EPROTONOSUPPORT, "X", "c").find("no audit netlink socket") !=
+        std::string::npos);
+  CHECK(audit_netlink_error_reason(ENODATA, "X", "c").find("compare with `c`") !=
+        std::string::npos);
 }

@@ -195,7 +195,7 @@ TEST_CASE("scan_journal_kernel: boots, kernels and counts", "[sources][journal]"
   REQUIRE(since->boots.size() == 2);
   CHECK(since->boots[0].boot_id == boot_id(1));
 
-  KernelLog log = kernel_log_of_boot(all->boots[2], "x.journal (boot b)", false);
+  KernelLog log = kernel_log_of_boot(all->boots[2], "x.journal (boot b)");
   CHECK(log.count("subj-ctx-error") == 7);
   CHECK(log.lines == 9);
   CHECK(log.find("subj-ctx-error")->first.timestamp == "0.001100");

@@ -94,4 +94,22 @@ TEST_CASE("audit.rules.load-failed", "[checks][units]") {
   unknown_units.units = Fact<UnitStates>::unknown("no bus");
   unknown_units.audit_rules = Fact<AuditRules>::known(AuditRules{}, {"/etc/audit"});
   CHECK(run_check(def, unknown_units).status == Status::not_applicable);
+
+  // Rule files but no way to see the units: unknown, never a pass.
+  Facts no_bus;
+  no_bus.units = Fact<UnitStates>::unknown("no bus");
+  AuditRules one_file;
+  one_file.files.push_back("/etc/audit/audit.rules");
+  no_bus.audit_rules = Fact<AuditRules>::known(one_file, {"/etc/audit"});
+  CHECK(run_check(def, no_bus).status == Status::unknown);
+
+  // A system not booted with systemd has no unit to fail: not applicable,
+  // saying why.
+  Facts no_systemd = no_bus;
+  UnitStates none;
+  none.no_service_manager = "this system was not booted with systemd";
+  no_systemd.units = Fact<UnitStates>::known(none, {"/run/systemd/system"});
+  Finding without = run_check(def, no_systemd);
+  CHECK(without.status == Status::not_applicable);
+  CHECK(without.title == "no unit loads the audit rules: this system was not booted with systemd");
 }
