@@ -12,7 +12,7 @@ _lsm_doctor()
         cword=$COMP_CWORD
     fi
 
-    local commands="check stack fix explain collect"
+    local commands="check stack fix nixos explain collect"
     local input_opts="--root --snapshot --plan --dmesg --journal-file --journal-dir --boots --since
         --audit-log --audit-rules --knowledge --format --color --verbose -v --fail-on
         --help -h --version"
@@ -22,7 +22,8 @@ _lsm_doctor()
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --snapshot | --plan | --dmesg | --journal-file | --audit-log | --audit-rules | -o | --output)
+        --snapshot | --plan | --dmesg | --journal-file | --audit-log | --audit-rules | -o | --output | \
+            --from-json | --file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -42,7 +43,7 @@ _lsm_doctor()
             COMPREPLY=($(compgen -W "cmdline grub grubby systemd-boot nixos shell" -- "$cur"))
             return
             ;;
-        --boots | --since)
+        --boots | --since | --flake)
             return
             ;;
     esac
@@ -50,8 +51,10 @@ _lsm_doctor()
     local i command=
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            check | stack | fix | explain | collect)
+            check | stack | fix | nixos | explain | collect)
                 command=${words[i]}
+                [[ $command == nixos && ${words[i + 1]} == plan && $((i + 1)) -lt $cword ]] &&
+                    command="nixos plan"
                 break
                 ;;
         esac
@@ -61,6 +64,8 @@ _lsm_doctor()
     [[ $command == check ]] && opts="$opts -o --output"
     case $command in
         fix) opts="$opts --target" ;;
+        nixos) opts="$opts -o --output --disable-audit" ;;
+        "nixos plan") opts="-o --output --from-json --flake --file --help -h" ;;
         explain) opts="--list --help -h" ;;
         collect) opts="-o --output --redact --help -h" ;;
     esac
@@ -69,6 +74,8 @@ _lsm_doctor()
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z $command ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    elif [[ $command == nixos ]]; then
+        COMPREPLY=($(compgen -W "plan" -- "$cur"))
     elif [[ $command == explain ]]; then
         local ids
         ids=$("${words[0]}" explain --list 2>/dev/null | while read -r id _; do printf '%s\n' "$id"; done)

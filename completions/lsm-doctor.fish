@@ -1,6 +1,6 @@
 # fish completion for lsm-doctor
 
-set -l commands check stack fix explain collect
+set -l commands check stack fix nixos explain collect
 
 function __lsm_doctor_check_ids
     set -l cmd (commandline -opc)[1]
@@ -11,11 +11,12 @@ complete -c lsm-doctor -f
 complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a check -d 'run every check (the default)'
 complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a stack -d 'show the LSM stack'
 complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a fix -d 'print the remediation for one target'
+complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a nixos -d 'write a NixOS module that applies the remediation'
 complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a explain -d 'explain a check id'
 complete -c lsm-doctor -n "not __fish_seen_subcommand_from $commands" -a collect -d 'capture every input for offline replay'
 
 # Input and output options (the top level, check, stack and fix).
-set -l reads "not __fish_seen_subcommand_from explain collect"
+set -l reads "not __fish_seen_subcommand_from explain collect plan"
 complete -c lsm-doctor -n $reads -l root -r -a '(__fish_complete_directories)' -d 'read every file under DIR'
 complete -c lsm-doctor -n $reads -l snapshot -r -F -d 'read a snapshot made by collect'
 complete -c lsm-doctor -n $reads -l plan -r -F -d 'judge a planned configuration'
@@ -40,3 +41,9 @@ complete -c lsm-doctor -n '__fish_seen_subcommand_from explain' -x -a '(__lsm_do
 complete -c lsm-doctor -n '__fish_seen_subcommand_from check' -s o -l output -r -F -d 'write the report to FILE'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from collect' -s o -l output -r -F -d 'write FILE.tar or a new DIR'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from collect' -l redact -d 'replace host and user names'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from nixos; and not __fish_seen_subcommand_from plan' -a plan -d 'write the check --plan file of a NixOS configuration'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from nixos' -s o -l output -r -F -d 'write the module (or plan) to FILE'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from nixos; and not __fish_seen_subcommand_from plan' -l disable-audit -d 'last resort: also turn audit off'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from plan' -l from-json -r -F -d 'read the values of nixos/plan.nix as JSON'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from plan' -l flake -x -d 'evaluate nixosConfigurations.HOST of a flake (REF#HOST)'
+complete -c lsm-doctor -n '__fish_seen_subcommand_from plan' -l file -r -F -d 'evaluate a configuration.nix'

@@ -14,41 +14,37 @@
 let
   cfg = config.programs.lsm-doctor;
   exe = lib.getExe cfg.package;
-  auditEnabled = config.security.audit.enable;
 
-  # The configuration being built, as an lsm-doctor plan (see lsm-doctor(1),
-  # PLAN FILES): what the next boot will run, not what runs now.
-  plan = (pkgs.formats.toml { }).generate "lsm-doctor-plan.toml" {
-    kernel = {
-      release = config.boot.kernelPackages.kernel.modDirVersion;
-      # The command line NixOS writes into the boot entry; security.lsm
-      # becomes lsm= among these parameters.
-      cmdline = lib.concatStringsSep " " config.boot.kernelParams;
-    } // lib.optionalAttrs (cfg.preflight.configLsm != null) { config_lsm = cfg.preflight.configLsm; };
-    audit = {
-      enabled = if auditEnabled == "lock" then 2 else if auditEnabled then 1 else 0;
-      backlog_limit = config.security.audit.backlogLimit;
-      failure = config.security.audit.failureMode;
-      rules = pkgs.writeText "audit.rules" (lib.concatStringsSep "\n" config.security.audit.rules);
-    };
+  # The configuration being built, as the values of an lsm-doctor plan (see
+  # plan.nix): what the next boot will run, not what runs now.
+  planValues = import ./plan.nix {
+    inherit config;
+    configLsm = cfg.preflight.configLsm;
   };
 
   preflight =
-    pkgs.runCommand "lsm-doctor-preflight" { } ''
-      status=0
-      ${exe} check --plan ${plan} --color never --fail-on ${cfg.preflight.failOn} || status=$?
-      if [ "$status" = 1 ]; then
-        ${
-          if cfg.preflight.warnOnly then
-            ''echo "lsm-doctor: the configuration has findings at or above ${cfg.preflight.failOn} (warnOnly: building anyway)" >&2''
-          else
-            ''echo "lsm-doctor: the configuration has findings at or above ${cfg.preflight.failOn}; set programs.lsm-doctor.preflight.warnOnly = true to build anyway" >&2; exit 1''
-        }
-      elif [ "$status" -gt 2 ]; then
-        exit "$status"
-      fi
-      touch "$out"
-    '';
+    pkgs.runCommand "lsm-doctor-preflight"
+      {
+        planJson = builtins.toJSON planValues;
+        passAsFile = [ "planJson" ];
+      }
+      ''
+        # The doctor writes the plan itself, so its keys are the ones it reads.
+        ${exe} nixos plan --from-json "$planJsonPath" -o plan.toml
+        status=0
+        ${exe} check --plan plan.toml --color never --fail-on ${cfg.preflight.failOn} || status=$?
+        if [ "$status" = 1 ]; then
+          ${
+            if cfg.preflight.warnOnly then
+              ''echo "lsm-doctor: the configuration has findings at or above ${cfg.preflight.failOn} (warnOnly: building anyway)" >&2''
+            else
+              ''echo "lsm-doctor: the configuration has findings at or above ${cfg.preflight.failOn}; set programs.lsm-doctor.preflight.warnOnly = true to build anyway" >&2; exit 1''
+          }
+        elif [ "$status" -gt 2 ]; then
+          exit "$status"
+        fi
+        touch "$out"
+      '';
 in
 {
   options.programs.lsm-doctor = {

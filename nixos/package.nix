@@ -8,6 +8,7 @@
   cli11,
   fmt,
   tomlplusplus,
+  nlohmann_json,
   audit,
   systemd,
   zlib,
@@ -33,6 +34,7 @@ stdenv.mkDerivation {
     cli11
     fmt
     tomlplusplus
+    nlohmann_json # the JSON of nix eval (lsm-doctor nixos plan)
     audit # libaudit and libauparse
     systemd # libsystemd: sd-journal, sd-bus
     zlib

@@ -34,6 +34,10 @@ struct Options {
   std::string knowledge_dir;
   std::string target;
   bool disable_audit = false; // nixos --disable-audit
+  // nixos plan: where the configuration's values come from (one of them).
+  std::string from_json; // --from-json FILE|-
+  std::string nix_flake; // --flake REF#HOST
+  std::string nix_file;  // --file configuration.nix
   std::string explain_id;
   bool verbose = false;
 };
@@ -60,6 +64,7 @@ int cmd_check(const Options& o, FailOn fail_on);
 int cmd_stack(const Options& o);
 int cmd_fix(const Options& o);
 int cmd_nixos(const Options& o);
+int cmd_nixos_plan(const Options& o);
 int cmd_explain(const Options& o);
 int cmd_collect(const Options& o);
 

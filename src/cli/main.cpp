@@ -79,6 +79,26 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   nixos->add_flag("--disable-audit", o.disable_audit,
                   "last resort: also set security.audit.enable = false (loses every audit record)");
+  auto* nixos_plan = nixos->add_subcommand(
+      "plan", "write the check --plan file of a NixOS configuration (from nix eval's JSON)");
+  nixos_plan->add_option("-o,--output", o.output, "write the plan to FILE (atomically), not stdout")
+      ->type_name("FILE");
+  auto* from_json = nixos_plan
+                        ->add_option("--from-json", o.from_json,
+                                     "read the values nixos/plan.nix evaluates to (JSON; - for "
+                                     "standard input)")
+                        ->type_name("FILE");
+  auto* flake = nixos_plan
+                    ->add_option("--flake", o.nix_flake,
+                                 "evaluate nixosConfigurations.HOST of a flake with nix eval")
+                    ->type_name("REF#HOST");
+  auto* file = nixos_plan
+                   ->add_option("--file", o.nix_file,
+                                "evaluate a configuration.nix with nix-instantiate and "
+                                "<nixpkgs/nixos>")
+                   ->type_name("FILE");
+  from_json->excludes(flake)->excludes(file);
+  flake->excludes(file);
   auto* explain = app.add_subcommand("explain", "explain a check id (--list for all)");
   explain->add_option("id", o.explain_id, "check id");
   explain->add_flag_callback(
@@ -119,6 +139,11 @@ int main(int argc, char** argv) {
                  "are for check\n";
     return kExitUsage;
   }
+  if (nixos_plan->parsed() && o.from_json.empty() && o.nix_flake.empty() && o.nix_file.empty()) {
+    std::cerr << "lsm-doctor: nixos plan reads a configuration: give --from-json, --flake or "
+                 "--file\n";
+    return kExitUsage;
+  }
   try {
     FailOn fail_on = *parse_fail_on(o.fail_on);
     if (stack->parsed() && o.format != "text" && o.format != "json") {
@@ -129,6 +154,8 @@ int main(int argc, char** argv) {
       return cmd_stack(o);
     if (fix->parsed())
       return cmd_fix(o);
+    if (nixos_plan->parsed())
+      return cmd_nixos_plan(o);
     if (nixos->parsed())
       return cmd_nixos(o);
     if (explain->parsed())

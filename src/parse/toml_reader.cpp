@@ -104,6 +104,23 @@ Result<std::optional<std::vector<std::string>>> TomlTable::strings(std::string_v
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+Result<std::vector<std::pair<std::string, int>>>
+TomlTable::located_strings(std::string_view key) const {
+  std::vector<std::pair<std::string, int>> out;
+  TRY(values, strings(key));
+  if (!values)
+    return out;
+  const toml::array& array = *table_.get(key)->as_array();
+  for (std::size_t i = 0; i < values->size(); ++i)
+    out.emplace_back(std::move((*values)[i]), static_cast<int>(array[i].source().begin.line));
+  return out;
+}
+
+bool TomlTable::is_array(std::string_view key) const {
+  const toml::node* node = table_.get(key);
+  return node && node->is_array();
+}
+
 Result<std::optional<int>> TomlTable::choice(std::string_view key,
                                              std::initializer_list<std::string_view> names) const {
   const toml::node* node = table_.get(key);

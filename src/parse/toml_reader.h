@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <toml++/toml.h>
+#include <utility>
 #include <vector>
 
 namespace lsmdoctor {
@@ -35,6 +36,10 @@ public:
   Result<std::optional<std::int64_t>> integer(std::string_view key, std::int64_t min,
                                               std::int64_t max) const;
   Result<std::optional<std::vector<std::string>>> strings(std::string_view key) const;
+  // Each string of an array with the line it is written on; empty when absent.
+  Result<std::vector<std::pair<std::string, int>>> located_strings(std::string_view key) const;
+  // Whether `key` holds an array.
+  bool is_array(std::string_view key) const;
   // One of `names`, given as its index (an integer) or as the name itself
   // (failure = 2 or failure = "panic"); the index either way.
   Result<std::optional<int>> choice(std::string_view key,

@@ -16,6 +16,24 @@ std::string shell_quote(std::string_view value) {
   return out;
 }
 
+std::string toml_string(std::string_view value) {
+  std::string text = sanitize_utf8(value);
+  std::string out = "\"";
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (byte < 0x20 || byte == 0x7f)
+      out += fmt::format("\\u{:04X}", byte);
+    else
+      out += c;
+  }
+  out += '"';
+  return out;
+}
+
 std::string nix_string(std::string_view value) {
   std::string out = "\"";
   for (std::size_t i = 0; i < value.size(); ++i) {

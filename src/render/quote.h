@@ -11,6 +11,9 @@ namespace lsmdoctor {
 std::string shell_quote(std::string_view value);
 // A double-quoted Nix string with \, ", ${ and control characters escaped.
 std::string nix_string(std::string_view value);
+// A TOML basic string ("..."): backslash, double quote and every control
+// character escaped, invalid UTF-8 replaced by U+FFFD. Always one line.
+std::string toml_string(std::string_view value);
 // Makes text safe to place inside a Nix or shell comment line: control
 // characters (newlines included) become spaces.
 std::string comment_safe(std::string_view text);

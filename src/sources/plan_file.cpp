@@ -121,6 +121,53 @@ Result<AuditRules> read_rules(const std::vector<std::string>& paths, const PlanI
   return rules;
 }
 
+// The rules one string per line ([audit] rules = ["-D", "-e 1"], as NixOS's
+// security.audit.rules), each line cited at its place in the plan.
+AuditRules inline_rules(const std::vector<std::pair<std::string, int>>& items,
+                        const std::string& name) {
+  AuditRules rules;
+  rules.how_found = fmt::format("audit.rules in {}", name);
+  rules.files.push_back(name);
+  int machine = audit_detect_machine();
+  bool ignore_errors = false;
+  for (const auto& [text, line] : items) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t nl = text.find('\n', start);
+      std::string_view one = std::string_view(text).substr(
+          start, nl == std::string::npos ? std::string::npos : nl - start);
+      parse_audit_rule_line(one, name, line, machine, ignore_errors, rules);
+      if (nl == std::string::npos)
+        break;
+      start = nl + 1;
+    }
+  }
+  return rules;
+}
+
+// [audit] rules: a rules file's path or the rules themselves; nullopt when absent.
+Result<std::optional<Fact<AuditRules>>>
+read_plan_rules(const TomlTable& audit, const std::string& name, const PlanInputs& inputs) {
+  using Rules = std::optional<Fact<AuditRules>>;
+  if (audit.is_array("rules")) {
+    TRY(items, audit.located_strings("rules"));
+    return Rules(Fact<AuditRules>::known(inline_rules(items, name), {name, audit.line("rules")}));
+  }
+  TRY(rules, audit.string("rules"));
+  if (!rules)
+    return Rules();
+  if (rules->empty() || rules->find('\0') != std::string::npos)
+    return make_error(fmt::format("{}: audit.rules must be the path of a rules file or a list of "
+                                  "rules",
+                                  audit.where("rules")));
+  std::string path = beside(name, *rules);
+  auto read = read_rules({path}, inputs, fmt::format("audit.rules of {}", name));
+  if (!read)
+    return make_error(
+        fmt::format("{}: audit.rules: {}", audit.where("rules"), read.error().message));
+  return Rules(Fact<AuditRules>::known(std::move(*read), {path}));
+}
+
 // The failure mode the last valid -f line of the rules sets, with its line.
 const AuditRuleLine* last_failure_line(const AuditRules& rules) {
   const AuditRuleLine* found = nullptr;
@@ -141,19 +188,12 @@ Result<bool> read_audit(const TomlTable& audit, const std::string& name, Facts& 
   TRY(enabled, audit.boolean("enabled"));
   TRY(backlog_limit, audit.integer("backlog_limit", 0, 0xffffffffLL));
   TRY(failure, audit.choice("failure", {"silent", "printk", "panic"}));
-  TRY(rules, audit.string("rules"));
   if (failure)
     facts.audit_failure_mode = Fact<int>::known(*failure, {name, audit.line("failure")});
-  if (rules && inputs.audit_rules.empty()) {
-    if (rules->empty() || rules->find('\0') != std::string::npos)
-      return make_error(
-          fmt::format("{}: audit.rules must be the path of a rules file", audit.where("rules")));
-    std::string path = beside(name, *rules);
-    auto read = read_rules({path}, inputs, fmt::format("audit.rules of {}", name));
-    if (!read)
-      return make_error(
-          fmt::format("{}: audit.rules: {}", audit.where("rules"), read.error().message));
-    facts.audit_rules = Fact<AuditRules>::known(std::move(*read), {path});
+  if (inputs.audit_rules.empty()) {
+    TRY(rules, read_plan_rules(audit, name, inputs));
+    if (rules)
+      facts.audit_rules = std::move(*rules);
   }
   if (!enabled && !backlog_limit)
     return true;

@@ -73,6 +73,9 @@ USAGE_CASES = [
     ["check", "--plan", "plan-reordered-clean/plan.toml", "--root", "."],
     ["check", "--plan", "plan-reordered-clean/plan.toml", "--dmesg", "x"],
     ["stack", "--format", "sarif"],
+    ["nixos", "plan"],
+    ["nixos", "plan", "--from-json", "values.json", "--flake", ".#host"],
+    ["nixos", "plan", "--disable-audit", "--from-json", "values.json"],
 ]
 
 
@@ -149,6 +152,42 @@ def group_usage(r):
         r.expect(proc.returncode == 1 and syntax and syntax[0]["status"] == "fail"
                  and "plan-audit-panic-bpf-first/audit.rules:4" in syntax[0]["title"],
                  f"check --plan --audit-rules lints the given file: exit {proc.returncode}")
+        # nixos plan: JSON in (a file or standard input), a plan out; bad values are bad input.
+        values = os.path.join(scratch, "values.json")
+        with open(values, "w", encoding="utf-8") as f:
+            json.dump({"kernel": {"release": "6.18.2", "cmdline": "lsm=bpf,apparmor",
+                                  "config_lsm": None},
+                       "audit": {"enabled": True, "failure": "panic", "rules": ["-e 1"]}}, f)
+        out = os.path.join(scratch, "nixos-plan.toml")
+        proc = r.run(["nixos", "plan", "--from-json", values, "-o", out])
+        r.expect(proc.returncode == 0 and os.path.exists(out),
+                 f"nixos plan --from-json -o: exit {proc.returncode} {proc.stderr.strip()!r}")
+        proc = r.run(["check", "--plan", out, "--format", "json"])
+        got = {f["id"]: f["status"] for f in json.loads(proc.stdout or "{}").get("findings", [])}
+        r.expect(got.get("audit.status.failure-panic") == "fail",
+                 f"nixos plan: the plan it writes is judged ({got.get('audit.status.failure-panic')})")
+        with open(values, encoding="utf-8") as f:
+            piped = subprocess.run([r.binary, "nixos", "plan", "--from-json", "-"], stdin=f,
+                                   capture_output=True, text=True, check=False)
+        def body(text):
+            return [line for line in text.splitlines() if not line.startswith("#")]
+        with open(out, encoding="utf-8") as f:
+            r.expect(piped.returncode == 0 and body(piped.stdout) == body(f.read()) and
+                     "(standard input)" in piped.stdout,
+                     "nixos plan --from-json - reads standard input")
+        for text, says in (("{\"kernel\": ", "not JSON"),
+                           ("{\"kernel\": {\"release\": \"6.18\", \"lsm_order\": \"x\"}}",
+                            "unknown key 'kernel.lsm_order'"),
+                           ("{\"kernel\": {}, \"audit\": {\"failure\": \"halt\"}}", "audit.failure")):
+            with open(values, "w", encoding="utf-8") as f:
+                f.write(text)
+            proc = r.run(["nixos", "plan", "--from-json", values])
+            r.expect(proc.returncode == 65 and proc.stdout == "" and says in proc.stderr,
+                     f"nixos plan --from-json {text!r}: exit {proc.returncode} (expected 65), "
+                     f"says {says!r}: {proc.stderr.strip()!r}")
+        proc = r.run(["nixos", "plan", "--flake", "github:me/cfg"])
+        r.expect(proc.returncode == 65 and "REF#HOST" in proc.stderr,
+                 f"nixos plan --flake without #HOST: exit {proc.returncode} (expected 65)")
         proc = r.run(["check", "--plan", os.path.join(scratch, "missing.toml")])
         r.expect(proc.returncode == 65 and "missing.toml" in proc.stderr,
                  f"missing plan: exit {proc.returncode} (expected 65) {proc.stderr.strip()!r}")

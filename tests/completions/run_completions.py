@@ -34,7 +34,8 @@ def sh(cmd, env, **kw):
 def options_from_help(doctor, env):
     """Long options of the top level and of every command, from --help."""
     opts = set()
-    for args in ([], ["check"], ["stack"], ["fix"], ["explain"], ["collect"]):
+    for args in ([], ["check"], ["stack"], ["fix"], ["nixos"], ["nixos", "plan"], ["explain"],
+                 ["collect"]):
         out = sh([doctor] + args + ["--help"], env).stdout
         opts |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", out))
     return opts
@@ -64,6 +65,11 @@ def check_bash(path, env):
            "bash: completes check ids")
     expect("--snapshot" in complete("lsm-doctor check --sn").stdout.split(),
            "bash: completes options")
+    expect("plan" in complete("lsm-doctor nixos ''").stdout.split(),
+           "bash: completes nixos plan")
+    expect({"--from-json", "--flake", "--file"} <=
+           set(complete("lsm-doctor nixos plan --f").stdout.split()),
+           "bash: completes the options of nixos plan")
 
 
 def check_zsh(directory, env):
@@ -97,6 +103,8 @@ def check_fish(path, env):
            "fish: completes --target values")
     expect("lsm.order.bpf-before-secctx" in complete("lsm-doctor explain lsm.o").stdout,
            "fish: completes check ids")
+    expect("--from-json" in complete("lsm-doctor nixos plan --").stdout,
+           "fish: completes the options of nixos plan")
 
 
 def check_install(build_dir, env):

@@ -101,7 +101,7 @@ def main():
     if not shutil.which("nix-instantiate"):
         print("nix-instantiate is missing (Debian: apt-get install nix-bin)")
         return 1
-    for path in ("nixos/package.nix", "nixos/module.nix"):
+    for path in ("nixos/package.nix", "nixos/module.nix", "nixos/plan.nix"):
         nix(r, path, "--parse", os.path.join(source, path))
     with tempfile.TemporaryDirectory() as scratch:
         for name in sorted(os.listdir(fixtures)):

@@ -120,3 +120,11 @@ TEST_CASE("prometheus_label_value escapes backslash, quote and newline", "[rende
   CHECK(prometheus_label_value("{x=\"1\"} 2") == "{x=\\\"1\\\"} 2");
   CHECK(prometheus_label_value("bad\xFF") == "bad" + kReplacement);
 }
+
+TEST_CASE("toml_string escapes what could end a TOML string or line", "[render][quote]") {
+  CHECK(toml_string("plain") == "\"plain\"");
+  CHECK(toml_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(toml_string("x'''\n[audit]") == "\"x'''\\u000A[audit]\"");
+  CHECK(toml_string(std::string("\x01\x7f\0", 3)) == "\"\\u0001\\u007F\\u0000\"");
+  CHECK(toml_string("\xff") == "\"" + kReplacement + "\"");
+}

@@ -182,8 +182,10 @@ TEST_CASE("a plan's audit rules file is read beside the plan", "[sources][plan]"
     CHECK(error_of("[kernel]\n[audit]\nrules = \"a.rules\"\n")
               .rfind("plan.toml:3:9: audit.rules: a.rules: this plan reader reads no files", 0) ==
           0);
-    CHECK(error_of("[kernel]\n[audit]\nrules = [\"a.rules\"]\n") ==
+    CHECK(error_of("[kernel]\n[audit]\nrules = 3\n") ==
           "plan.toml:3:9: audit.rules must be a string");
+    CHECK(error_of("[kernel]\n[audit]\nrules = [\"-D\", 3]\n") ==
+          "plan.toml:3:16: audit.rules must hold strings only");
   }
   SECTION("without rules the rules are unknown and say why") {
     auto bare = dir.parse("[kernel]\n");
@@ -191,6 +193,27 @@ TEST_CASE("a plan's audit rules file is read beside the plan", "[sources][plan]"
     CHECK_FALSE(bare->audit_rules.is_known());
     CHECK(bare->audit_rules.reason().find("no audit.rules") != std::string::npos);
   }
+}
+
+TEST_CASE("a plan's rules may be written in it, one rule per string", "[sources][plan]") {
+  auto facts =
+      plan("[kernel]\n[audit]\nrules = [\n  \"-D\",\n  \"-f 2\\n-a always,exit -S opne\",\n"
+           "  \"-e 1\",\n]\n");
+  REQUIRE(facts);
+  REQUIRE(facts->audit_rules.is_known());
+  const AuditRules& rules = *facts->audit_rules;
+  CHECK(rules.files == std::vector<std::string>{"plan.toml"});
+  REQUIRE(rules.lines.size() == 4);
+  CHECK(rules.lines[0].line == 4);
+  CHECK(rules.lines[2].text == "-a always,exit -S opne");
+  CHECK(rules.lines[2].line == 5);
+  CHECK(rules.lines[3].line == 6);
+  REQUIRE(rules.problems.size() == 1);
+  CHECK(rules.problems[0].file == "plan.toml");
+  CHECK(rules.problems[0].line == 5);
+  REQUIRE(facts->audit_failure_mode.is_known());
+  CHECK(*facts->audit_failure_mode == 2);
+  CHECK(facts->audit_failure_mode.from().line == 5);
 }
 
 TEST_CASE("the checks judge a plan's failure mode and rules", "[sources][plan]") {
