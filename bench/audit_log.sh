@@ -4,32 +4,14 @@
 # Prints wall time, peak RSS and the ratios. Usage: bench/audit_log.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
-doctor=$build/lsm-doctor
+. "$here/lib.sh"
+bench_setup "${1:-$here/../build}/lsm-doctor"
 size=${AUDIT_LOG_BYTES:-$((1 << 30))}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-test -x "$doctor" || { echo "no $doctor; build first" >&2; exit 1; }
 command -v ausearch >/dev/null || { echo "ausearch missing (apt install auditd)" >&2; exit 1; }
 
-mkdir -p "$tmp/empty-root"
 python3 "$here/gen_audit_log.py" "$tmp/audit.log" "$size"
 cc -O2 -o "$tmp/auparse_count" "$here/auparse_count.c" $(pkg-config --cflags --libs auparse)
 cat "$tmp/audit.log" >/dev/null # warm the page cache: every tool reads from memory
-
-# best of 3: "seconds max_rss_kb". Output goes to a file: GNU grep stops at the
-# first match when its output is /dev/null.
-measure() {
-  local best="" line
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >"$tmp/out" 2>&1 || true
-    line=$(tail -1 "$tmp/t")
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then
-      best=$line
-    fi
-  done
-  echo "$best"
-}
 
 printf 'audit.log: %s bytes, %s lines\n' "$(stat -c %s "$tmp/audit.log")" "$(wc -l <"$tmp/audit.log")"
 doctor_t=$(measure "$doctor" check --format json --root "$tmp/empty-root" --audit-log "$tmp/audit.log")
@@ -37,12 +19,10 @@ grep_t=$(measure grep -c -F 'subj=?' "$tmp/audit.log")
 ausearch_t=$(measure ausearch -if "$tmp/audit.log" -m AVC,USER_AVC,APPARMOR_DENIED,MAC_STATUS --raw)
 auparse_t=$(measure "$tmp/auparse_count" "$tmp/audit.log")
 
-row() { printf '%-34s %8s s %8.1f MB\n' "$1" "${2%% *}" "$(awk -v k="${2##* }" 'BEGIN{print k/1024}')"; }
 row "lsm-doctor --audit-log" "$doctor_t"
 row "grep -c -F 'subj=?'" "$grep_t"
 row "ausearch -if -m AVC,..." "$ausearch_t"
 row "libauparse (auparse_count.c)" "$auparse_t"
-ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN{printf "%.3f", a/b}'; }
 echo "doctor/ausearch: $(ratio "$doctor_t" "$ausearch_t") (goal <= 0.1)"
 echo "doctor/grep:     $(ratio "$doctor_t" "$grep_t") (goal <= 2)"
 echo "doctor/auparse:  $(ratio "$doctor_t" "$auparse_t")"

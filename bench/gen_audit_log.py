@@ -7,7 +7,8 @@ MAC_TASK_CONTEXTS) and of records that lost subj=.
 Usage: gen_audit_log.py PATH SIZE_BYTES
 """
 import random
-import sys
+
+import genlib
 
 
 def events(rng, start):
@@ -61,25 +62,8 @@ def events(rng, start):
 
 
 def main():
-    if len(sys.argv) != 3:
-        raise SystemExit(__doc__)
-    path, size = sys.argv[1], int(sys.argv[2])
-    rng = random.Random(42)
-    # A distinct chunk of ~8 MB, repeated: generating 1 GB line by line in
-    # Python would take longer than the benchmark itself.
-    chunk_lines = []
-    chunk_size = 0
-    gen = events(rng, 1763800000)
-    while chunk_size < min(size, 8 << 20):
-        line = next(gen) + "\n"
-        chunk_lines.append(line)
-        chunk_size += len(line)
-    chunk = "".join(chunk_lines).encode()
-    written = 0
-    with open(path, "wb") as f:
-        while written < size:
-            f.write(chunk)
-            written += len(chunk)
+    path, size = genlib.size_args(__doc__)
+    genlib.write_repeated(path, size, events(random.Random(42), 1763800000))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ and their suppression notes, the rest ordinary kernel messages.
 Usage: gen_dmesg.py PATH SIZE_BYTES
 """
 import random
-import sys
+
+import genlib
 
 OTHER = [
     "usb 1-1: new high-speed USB device number 3 using xhci_hcd",
@@ -22,15 +23,9 @@ OTHER = [
 ]
 
 
-def main():
-    if len(sys.argv) != 3:
-        raise SystemExit(__doc__)
-    path, size = sys.argv[1], int(sys.argv[2])
-    rng = random.Random(7)
+def messages(rng):
     t = 0.0
-    lines = []
-    chunk = 0
-    while chunk < min(size, 8 << 20):
+    while True:
         t += rng.random() / 100
         roll = rng.random()
         if roll < 0.27:
@@ -39,15 +34,12 @@ def main():
             msg = f"audit_panic: {rng.randint(1, 400)} callbacks suppressed"
         else:
             msg = rng.choice(OTHER)
-        line = f"[{t:12.6f}] {msg}\n"
-        lines.append(line)
-        chunk += len(line)
-    data = "".join(lines).encode()
-    written = 0
-    with open(path, "wb") as f:
-        while written < size:
-            f.write(data)
-            written += len(data)
+        yield f"[{t:12.6f}] {msg}"
+
+
+def main():
+    path, size = genlib.size_args(__doc__)
+    genlib.write_repeated(path, size, messages(random.Random(7)))
 
 
 if __name__ == "__main__":

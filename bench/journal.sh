@@ -8,15 +8,15 @@
 # Usage: bench/journal.sh [LSM_DOCTOR] [N]   (LSM_DOCTOR defaults to build/lsm-doctor)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-doctor=${1:-$here/../build/lsm-doctor}
+. "$here/lib.sh"
 n=${2:-1000000}
 remote=/lib/systemd/systemd-journal-remote
 for tool in "$remote" /usr/bin/time journalctl python3; do
   command -v "$tool" >/dev/null || { echo "journal.sh: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
-work=$(mktemp -d "${TMPDIR:-/tmp}/lsmd-bench-journal.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/journal" "$work/root"
+bench_setup "${1:-$here/../build/lsm-doctor}"
+work=$tmp
+mkdir -p "$work/journal"
 
 echo "journal.sh: generating $n kernel messages"
 python3 "$here/gen_kernel_export.py" "$n" 0.3 1 >"$work/kernel.export"
@@ -25,23 +25,9 @@ python3 "$here/gen_kernel_export.py" "$n" 0.3 1 >"$work/kernel.export"
 rm -f "$work/kernel.export"
 echo "journal.sh: $(ls "$work/journal" | wc -l) journal files, $(du -sh "$work/journal" | cut -f1)"
 
-# Seconds and peak RSS (KiB) of one run: "SECONDS KIB".
-measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null || true
-  cat "$work/time"
-}
-best() { # the fastest of three runs (warm page cache)
-  local best_s="" best_kb=""
-  for _ in 1 2 3; do
-    read -r s kb < <(measure "$@")
-    if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_kb=$kb; fi
-  done
-  echo "$best_s $best_kb"
-}
-
-read -r j_s j_kb < <(best journalctl --file="$work/journal/*.journal" -k -g audit_log_subj_ctx -o cat)
+read -r j_s j_kb < <(measure journalctl --file="$work/journal/*.journal" -k -g audit_log_subj_ctx -o cat)
 j_lines=$(wc -l <"$work/out")
-read -r d_s d_kb < <(best "$doctor" check --format json --root "$work/root" --journal-dir "$work/journal")
+read -r d_s d_kb < <(measure "$doctor" check --format json --root "$work/empty-root" --journal-dir "$work/journal")
 d_errors=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["journal"]["boots"][-1]["signatures"]["subj-ctx-error"]["matches"])' "$work/out")
 
 ratio=$(awk "BEGIN{printf \"%.3f\", $d_s / $j_s}")
