@@ -54,6 +54,55 @@ Result<int> open_regular(const std::string& path, bool allow_special) {
   return fd;
 }
 
+// Holes of a sparse file read as NUL bytes, which hold no newline: readers
+// skip them (SEEK_DATA) and count them into the current line, so a huge
+// sparse stand-in costs what its data costs, not what its size says.
+class Holes {
+public:
+  // Only files that really are sparse (fewer blocks than bytes): files under
+  // /proc and /sys report size 0 and no blocks and are read as they are.
+  explicit Holes(int fd) : fd_(fd) {
+    struct stat st {};
+    bool sparse = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                  st.st_blocks * 512 < st.st_size;
+    size_ = st.st_size;
+    offset_ = sparse ? ::lseek(fd, 0, SEEK_CUR) : -1;
+  }
+
+  // Before a read: the length of the hole at the file offset, moving the
+  // offset past it (0 when there is none, or the file is not sparse).
+  // `at_end`: nothing but that hole is left.
+  std::uint64_t skip(bool& at_end) {
+    at_end = false;
+    if (offset_ < 0)
+      return 0;
+    off_t data_at = ::lseek(fd_, offset_, SEEK_DATA);
+    if (data_at < 0 && errno == ENXIO) { // only a hole is left, or the end
+      at_end = true;
+      return offset_ < size_ ? static_cast<std::uint64_t>(size_ - offset_) : 0;
+    }
+    if (data_at < 0) { // no SEEK_DATA here: read every byte
+      ::lseek(fd_, offset_, SEEK_SET);
+      offset_ = -1;
+      return 0;
+    }
+    auto hole = static_cast<std::uint64_t>(data_at - offset_);
+    offset_ = data_at;
+    return hole;
+  }
+
+  // After a read of `n` bytes.
+  void advance(ssize_t n) {
+    if (offset_ >= 0)
+      offset_ += n;
+  }
+
+private:
+  int fd_;
+  off_t size_ = 0;
+  off_t offset_ = -1; // -1: not skipping holes
+};
+
 } // namespace
 
 Result<LineStats>
@@ -72,19 +121,10 @@ for_each_line(int fd, const std::string& name,
     on_line(stats.lines, line, truncated);
   };
 
-  // Holes of a sparse file read as NUL bytes, which hold no newline: skip
-  // them (SEEK_DATA) and count them into the current line, so a huge sparse
-  // stand-in costs what its data costs, not what its size says.
-  struct stat st {};
-  // Only files that really are sparse (fewer blocks than bytes): files under
-  // /proc and /sys report size 0 and no blocks and are read as they are.
-  bool seekable = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-                  st.st_blocks * 512 < st.st_size;
-  off_t offset = seekable ? ::lseek(fd, 0, SEEK_CUR) : -1;
-  seekable = offset >= 0;
-  auto add_nuls = [&](off_t count) {
+  Holes holes(fd);
+  auto add_nuls = [&](std::uint64_t count) {
     std::size_t room = kMaxLineBytes - carry.size();
-    if (static_cast<std::uint64_t>(count) > room) {
+    if (count > room) {
       carry.append(room, '\0');
       carry_truncated = true;
     } else {
@@ -93,20 +133,11 @@ for_each_line(int fd, const std::string& name,
   };
 
   while (true) {
-    if (seekable) {
-      off_t data_at = ::lseek(fd, offset, SEEK_DATA);
-      if (data_at < 0 && errno == ENXIO && offset < st.st_size) { // only a hole is left
-        add_nuls(st.st_size - offset);
-        break;
-      }
-      if (data_at > offset) {
-        add_nuls(data_at - offset);
-        offset = data_at;
-      } else if (data_at < 0 && errno != ENXIO) {
-        seekable = false; // no SEEK_DATA here: read every byte
-        ::lseek(fd, offset, SEEK_SET);
-      }
-    }
+    bool at_end = false;
+    if (std::uint64_t hole = holes.skip(at_end); hole > 0)
+      add_nuls(hole);
+    if (at_end)
+      break;
     ssize_t n = ::read(fd, block.data(), block.size());
     if (n < 0) {
       if (errno == EINTR)
@@ -115,7 +146,7 @@ for_each_line(int fd, const std::string& name,
     }
     if (n == 0)
       break;
-    offset += n;
+    holes.advance(n);
     std::string_view data(block.data(), static_cast<std::size_t>(n));
     while (!data.empty()) {
       std::size_t nl = data.find('\n');
@@ -169,7 +200,24 @@ for_each_line_block(const std::string& path,
   std::size_t carried = 0; // a partial line from the previous read, at the start
   bool skipping = false;   // inside a line that was passed cut
   std::uint64_t total = 0;
+  Holes holes(fd.get());
   while (true) {
+    bool at_end = false;
+    std::uint64_t hole = holes.skip(at_end);
+    total += hole;
+    if (hole > 0 && !skipping) { // NULs of the current line
+      if (hole >= kBlock - carried) {
+        std::memset(block.data() + carried, 0, kBlock - carried);
+        on_block(std::string_view(block.data(), kBlock)); // the line fills the block: cut
+        carried = 0;
+        skipping = true;
+      } else {
+        std::memset(block.data() + carried, 0, static_cast<std::size_t>(hole));
+        carried += static_cast<std::size_t>(hole);
+      }
+    }
+    if (at_end)
+      break;
     ssize_t n = ::read(fd.get(), block.data() + carried, kBlock - carried);
     if (n < 0) {
       if (errno == EINTR)
@@ -178,6 +226,7 @@ for_each_line_block(const std::string& path,
     }
     if (n == 0)
       break;
+    holes.advance(n);
     total += static_cast<std::uint64_t>(n);
     std::size_t start = carried;
     std::size_t filled = carried + static_cast<std::size_t>(n);
