@@ -86,6 +86,11 @@ int cmd_collect(const Options& o) {
   options.tool = std::string("lsm-doctor ") + kToolVersion;
   options.created = utc_now();
   options.redact = o.redact;
+  options.journal.journal_files = o.journal_files;
+  if (!o.journal_dir.empty())
+    options.journal.journal_dir = o.journal_dir;
+  options.journal.boots = o.boots;
+  options.journal.since = o.since;
   if (::isatty(STDERR_FILENO) == 1)
     options.progress = [](const std::string& what) { std::cerr << "collect: " << what << "\n"; };
   Collection collection = collect_host(options);

@@ -25,6 +25,10 @@ Fact<AuditRules> gather_audit_rules(const GatherOptions& options,
 Fact<LoadedAuditRules> gather_loaded_audit_rules(const GatherOptions& options,
                                                  std::vector<std::string>& warnings);
 
+// The loaded rules as `auditctl -l` prints them ("No rules" when empty),
+// the text .lsm-doctor/audit_rules_loaded holds: what a snapshot captures.
+std::string format_loaded_audit_rules(const LoadedAuditRules& loaded);
+
 // `path` with every symbolic link resolved inside `root` (an absolute link
 // target is taken relative to the root), as a path under the root.
 std::string resolve_under_root(const std::string& root, const std::string& path);

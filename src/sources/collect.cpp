@@ -1,10 +1,13 @@
 #include "sources/collect.h"
 
 #include "core/facts.h"
+#include "parse/journal_export.h"
 #include "parse/line_reader.h"
+#include "sources/audit_rules.h"
 #include "sources/audit_status.h"
 #include "sources/gather.h"
 #include "sources/kernel_interfaces.h"
+#include "sources/units.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -30,9 +33,9 @@ public:
     if (options_.progress)
       options_.progress(what);
   }
-  void add(const std::string& path, std::string content, const std::string& from,
-           bool text = true) {
-    out_.files.push_back({path, std::move(content), text});
+  void add(const std::string& path, std::string content, const std::string& from, bool text = true,
+           bool journal_export = false) {
+    out_.files.push_back({path, std::move(content), text, journal_export});
     out_.manifest.captured.push_back({path, from});
   }
   void missing(const std::string& input, const std::string& reason) {
@@ -165,8 +168,47 @@ void collect_logs_and_audit(Collector& c) {
       c.add(audit_log.substr(1), std::move(*tail),
             cut ? fmt::format("{} (its last {} MiB)", audit_log, kAuditLogTail >> 20) : audit_log);
   }
-  c.missing("systemd journal",
-            "this version of lsm-doctor does not read the journal, so none is captured");
+  c.progress("asking the loaded audit rules (AUDIT_LIST_RULES)");
+  std::vector<std::string> ignored;
+  auto loaded = gather_loaded_audit_rules(GatherOptions{}, ignored);
+  if (loaded.is_known())
+    c.add(".lsm-doctor/audit_rules_loaded", format_loaded_audit_rules(*loaded),
+          "netlink (AUDIT_LIST_RULES), as `auditctl -l` prints it");
+  else
+    c.missing("loaded audit rules (AUDIT_LIST_RULES)", loaded.reason());
+}
+
+void collect_journal_and_units(Collector& c, const GatherOptions& journal_options) {
+  c.progress("asking the audit units' states (sd-bus)");
+  std::vector<std::string> ignored;
+  auto units = live_unit_states(ignored);
+  // Not booted with systemd: collect_system writes .lsm-doctor/no-systemd.
+  bool no_systemd = units.is_known() && !units->no_service_manager.empty();
+  if (units.is_known() && !no_systemd)
+    c.add(".lsm-doctor/units", format_unit_capture(*units),
+          "sd-bus (org.freedesktop.systemd1), as `systemctl show` prints it");
+  else if (!units.is_known())
+    c.missing("unit states (sd-bus)", units.reason());
+
+  c.progress("reading the journal");
+  auto journal = capture_journal(journal_options);
+  if (!journal) {
+    c.missing("systemd journal", journal.error().message);
+    return;
+  }
+  for (const auto& w : journal->warnings)
+    c.missing("part of the systemd journal", w);
+  if (journal->entries == 0) {
+    c.missing("systemd journal",
+              fmt::format("{}: no boots{}", journal->source,
+                          journal_options.since.empty() ? std::string()
+                                                        : " since " + journal_options.since));
+    return;
+  }
+  c.add(".lsm-doctor/journal.export", std::move(journal->text),
+        fmt::format("{}: kernel and audit unit messages of {} boot(s), {} entries (export format)",
+                    journal->source, journal->boots, journal->entries),
+        true, true);
 }
 
 void collect_system(Collector& c) {
@@ -203,12 +245,38 @@ std::size_t replace_words(std::string& text, const std::string& name,
   return count;
 }
 
+// Redacts each value of a journal export on its own: a binary field's
+// length must follow its value.
+void redact_journal_export(std::string& text, const std::function<void(std::string&)>& apply) {
+  std::size_t at = 0;
+  JournalExportReader reader(
+      [&](char* buf, std::size_t size) -> long {
+        std::size_t n = std::min(size, text.size() - at);
+        std::copy_n(text.data() + at, n, buf);
+        at += n;
+        return static_cast<long>(n);
+      },
+      "journal.export");
+  std::string out;
+  JournalExportEntry entry;
+  for (;;) {
+    auto more = reader.next(entry);
+    if (!more || !*more)
+      break; // the capture was written by format_journal_export_entry: no damage
+    for (auto& field : entry.fields)
+      apply(field.second);
+    out += format_journal_export_entry(entry.fields);
+  }
+  text = std::move(out);
+}
+
 } // namespace
 
 Collection collect_host(const CollectOptions& options) {
   Collector c(options);
   collect_kernel(c);
   collect_logs_and_audit(c);
+  collect_journal_and_units(c, options.journal);
   collect_system(c);
   Collection out = std::move(c).finish();
   out.manifest.tool = options.tool;
@@ -269,9 +337,12 @@ std::size_t redact_collection(Collection& collection,
       if (replace_words(text, name, replacement) > 0)
         used.insert(name);
   };
-  for (auto& file : collection.files)
-    if (file.text)
+  for (auto& file : collection.files) {
+    if (file.journal_export)
+      redact_journal_export(file.content, apply);
+    else if (file.text)
       apply(file.content);
+  }
   apply(collection.manifest.host);
   for (auto& entry : collection.manifest.missing)
     apply(entry.detail);

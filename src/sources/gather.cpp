@@ -221,6 +221,11 @@ Fact<JournalHistory> gather_journal(const GatherOptions& options, const Knowledg
   }
   if (!journal)
     return Fact<JournalHistory>::unknown(journal.error().message);
+  // A snapshot's journal holds the boots collect was asked for: replay them
+  // all unless --boots or --since choose.
+  bool captured = !journal->export_file().empty() && options.journal_files.empty();
+  if (captured && options.boots <= 1 && options.since.empty())
+    scan.boots = 10000;
   auto history = scan_journal_kernel(*journal, knowledge, scan);
   for (const auto& w : journal->warnings())
     warnings.push_back(w);

@@ -1,6 +1,7 @@
 #include "sources/journal.h"
 
 #include "parse/journal_time.h"
+#include "sources/journal_export_file.h"
 
 #include <algorithm>
 #include <array>
@@ -168,6 +169,16 @@ bool has_field(sd_journal* j, const std::string& field_value) {
   return std::string_view(static_cast<const char*>(data), length) == field_value;
 }
 
+std::string_view sd_field(const void* context, const char* name) {
+  auto* j = static_cast<sd_journal*>(const_cast<void*>(context)); // NOLINT: sd-journal's handle
+  const void* data = nullptr;
+  std::size_t length = 0;
+  std::size_t prefix = std::strlen(name) + 1;
+  if (sd_journal_get_data(j, name, &data, &length) < 0 || length < prefix)
+    return {};
+  return {static_cast<const char*>(data) + prefix, length - prefix};
+}
+
 bool has_suffix(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0;
@@ -250,6 +261,8 @@ Result<Journal> Journal::open(const GatherOptions& options) {
     return journal;
   };
 
+  if (options.journal_files.size() == 1 && export_file::looks_like_export(options.journal_files[0]))
+    return open_export(options.journal_files[0]);
   if (!options.journal_files.empty()) {
     std::string description = options.journal_files.size() == 1
                                   ? options.journal_files.front()
@@ -262,6 +275,10 @@ Result<Journal> Journal::open(const GatherOptions& options) {
     if (!is_directory(dir))
       return make_error(fmt::format("{}: not a directory", dir));
   } else if (options.root != "/" && !options.root.empty()) {
+    std::string captured = under_root(options.root, "/.lsm-doctor/journal.export");
+    struct stat st {};
+    if (::stat(captured.c_str(), &st) == 0)
+      return open_export(captured);
     dir = under_root(options.root, "/var/log/journal");
     if (!is_directory(dir))
       return make_error(fmt::format(
@@ -280,8 +297,16 @@ Result<Journal> Journal::open(const GatherOptions& options) {
   return Journal(j, "the system journal", true);
 }
 
+Journal Journal::open_export(const std::string& path) {
+  Journal journal(nullptr, path, false);
+  journal.export_path_ = path;
+  journal.files_ = {path};
+  return journal;
+}
+
 Journal::Journal(Journal&& other) noexcept
-    : journal_(other.journal_), description_(std::move(other.description_)), local_(other.local_),
+    : journal_(other.journal_), export_path_(std::move(other.export_path_)),
+      description_(std::move(other.description_)), local_(other.local_),
       damage_reported_(other.damage_reported_), warnings_(std::move(other.warnings_)),
       temp_files_(std::move(other.temp_files_)), files_(std::move(other.files_)) {
   other.journal_ = nullptr;
@@ -292,6 +317,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
   if (this != &other) {
     Journal old(std::move(*this));
     std::swap(journal_, other.journal_);
+    std::swap(export_path_, other.export_path_);
     std::swap(description_, other.description_);
     std::swap(local_, other.local_);
     std::swap(damage_reported_, other.damage_reported_);
@@ -315,6 +341,9 @@ Result<std::uint64_t>
 Journal::for_each_entry(const std::vector<std::string>& matches,
                         const std::function<bool(const JournalEntry&)>& on_entry,
                         const JournalWindow& window) {
+  if (!export_path_.empty())
+    return export_file::for_each_entry(export_path_, description_, matches, on_entry, window,
+                                       warnings_);
   sd_journal_flush_matches(journal_);
   for (const auto& m : matches) {
     int r = sd_journal_add_match(journal_, m.data(), m.size());
@@ -346,6 +375,8 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
     if (r == 0)
       break;
     JournalEntry entry;
+    entry.lookup_ = sd_field;
+    entry.context_ = journal_;
     if (sd_journal_get_realtime_usec(journal_, &entry.realtime_usec) < 0)
       continue;
     last_seen = std::max(last_seen, entry.realtime_usec);
@@ -391,6 +422,8 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
 Result<std::uint64_t>
 Journal::for_each_unique(const std::string& field,
                          const std::function<bool(std::string_view)>& on_value) {
+  if (!export_path_.empty())
+    return export_file::for_each_unique(export_path_, description_, field, on_value, warnings_);
   int r = sd_journal_query_unique(journal_, field.c_str());
   if (r < 0)
     return make_error(fmt::format("{}: {}: {}", description_, field, errno_text(r)));
@@ -414,6 +447,8 @@ Journal::for_each_unique(const std::string& field,
 
 Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>>
 Journal::time_range(const std::vector<std::string>& matches) {
+  if (!export_path_.empty())
+    return export_file::time_range(export_path_, description_, matches, warnings_);
   sd_journal_flush_matches(journal_);
   for (const auto& m : matches) {
     int r = sd_journal_add_match(journal_, m.data(), m.size());

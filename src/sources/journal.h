@@ -1,6 +1,8 @@
-// The systemd journal through libsystemd's sd-journal: which journal to open
-// for a set of options, and a streaming walk over the entries that match
-// given fields. Nothing is accumulated; callers keep what they need.
+// The systemd journal through libsystemd's sd-journal, or a journal export
+// file (a snapshot's .lsm-doctor/journal.export, `journalctl -o export`
+// output): which journal to open for a set of options, and a streaming walk
+// over the entries that match given fields. Nothing is accumulated; callers
+// keep what they need.
 #pragma once
 
 #include "core/result.h"
@@ -24,6 +26,13 @@ struct JournalEntry {
   std::uint64_t realtime_usec = 0;  // wall clock, microseconds since the epoch
   std::uint64_t monotonic_usec = 0; // microseconds since boot
   std::string_view boot_id;         // 32 lowercase hex digits
+
+  // Another field of the entry ("_SYSTEMD_UNIT"), empty when absent.
+  std::string_view field(const char* name) const {
+    return lookup_ != nullptr ? lookup_(context_, name) : std::string_view();
+  }
+  std::string_view (*lookup_)(const void* context, const char* name) = nullptr;
+  const void* context_ = nullptr;
 };
 
 // Restricts a walk: only entries at or after `since_usec` (0: all).
@@ -39,10 +48,11 @@ struct JournalWindow {
 // An open journal (RAII around sd_journal*).
 class Journal {
 public:
-  // Opens the journal the options name: --journal-file FILE... or
-  // --journal-dir DIR; otherwise the host's own journal under root "/", or
-  // ROOT/var/log/journal under another root. The error says why none could
-  // be opened and what would work.
+  // Opens the journal the options name: --journal-file FILE... (one file in
+  // export format is read as such) or --journal-dir DIR; otherwise the
+  // host's own journal under root "/", or under another root the capture
+  // ROOT/.lsm-doctor/journal.export, else ROOT/var/log/journal. The error
+  // says why none could be opened and what would work.
   static Result<Journal> open(const GatherOptions& options);
 
   Journal(Journal&& other) noexcept;
@@ -90,13 +100,16 @@ public:
   // entries.
   static void trim_mapped_pages();
 
-  sd_journal* handle() const { return journal_; }
+  // The export file read instead of sd-journal, or "" for journal files.
+  const std::string& export_file() const { return export_path_; }
 
 private:
   Journal(sd_journal* journal, std::string description, bool local)
       : journal_(journal), description_(std::move(description)), local_(local) {}
+  static Journal open_export(const std::string& path);
 
   sd_journal* journal_ = nullptr;
+  std::string export_path_;
   std::string description_;
   bool local_ = false;
   bool damage_reported_ = false;

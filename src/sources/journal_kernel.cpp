@@ -11,11 +11,7 @@ namespace {
 constexpr std::size_t kExcerptBytes = 512;
 constexpr std::uint64_t kProgressEvery = 65536;
 
-struct BootRange {
-  std::string id;
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;
-};
+using BootRange = JournalBoot;
 
 void sort_boots(std::vector<BootRange>& boots) {
   std::sort(boots.begin(), boots.end(), [](const BootRange& a, const BootRange& b) {
@@ -173,18 +169,27 @@ std::string kernel_release_from_banner(std::string_view message) {
   return std::string(rest.substr(0, std::min(end, std::size_t{128})));
 }
 
+Result<JournalBootSelection> select_journal_boots(Journal& journal,
+                                                  const JournalScanOptions& options) {
+  JournalBootSelection selection;
+  TRY(boots, list_boots(journal, selection.notes));
+  selection.in_journal = boots.size();
+  selection.boots =
+      select_boots(std::move(boots), journal.is_local() ? current_boot_id() : std::string(),
+                   options, selection.current_is_running);
+  return selection;
+}
+
 Result<JournalHistory> scan_journal_kernel(Journal& journal, const Knowledge& knowledge,
                                            const JournalScanOptions& options) {
   JournalHistory history;
   history.source = journal.description();
   history.since_usec = options.since_usec;
-  std::vector<std::string> notes;
-  TRY(boots, list_boots(journal, notes));
-  history.notes = std::move(notes);
-  history.boots_in_journal = boots.size();
-  std::vector<BootRange> chosen =
-      select_boots(std::move(boots), journal.is_local() ? current_boot_id() : std::string(),
-                   options, history.current_is_running);
+  TRY(selection, select_journal_boots(journal, options));
+  history.notes = std::move(selection.notes);
+  history.boots_in_journal = selection.in_journal;
+  history.current_is_running = selection.current_is_running;
+  std::vector<BootRange> chosen = std::move(selection.boots);
 
   for (auto& range : chosen) {
     BootKernelLog boot;

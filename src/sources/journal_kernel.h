@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace lsmdoctor {
 
@@ -21,6 +22,26 @@ struct JournalScanOptions {
   // part (a message or a boot, 1-based) being read of how many.
   std::function<void(std::uint64_t messages, std::size_t boot, std::size_t boots)> progress;
 };
+
+// A boot of the journal and the realtime of its first and last entry.
+struct JournalBoot {
+  std::string id;
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+};
+
+// The boots a scan with `options` reads, oldest first, and what it found on
+// the way.
+struct JournalBootSelection {
+  std::vector<JournalBoot> boots;
+  std::uint64_t in_journal = 0;    // boots the journal holds
+  bool current_is_running = false; // the last boot is this system's running boot
+  std::vector<std::string> notes;  // how damage was worked around
+};
+
+// Lists the boots of `journal` and picks those the options ask for.
+Result<JournalBootSelection> select_journal_boots(Journal& journal,
+                                                  const JournalScanOptions& options);
 
 // Lists the boots of `journal`, picks those the options ask for and counts
 // the signatures in their kernel messages (_TRANSPORT=kernel), streaming.

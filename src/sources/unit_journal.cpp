@@ -1,16 +1,11 @@
 #include "sources/unit_journal.h"
 
+#include "sources/journal.h"
 #include "sources/units.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <memory>
-#include <sys/stat.h>
-#include <systemd/sd-journal.h>
 
 namespace lsmdoctor {
 namespace {
@@ -23,68 +18,18 @@ struct Line {
   std::string message;
 };
 
-using JournalPtr = std::unique_ptr<sd_journal, decltype(&sd_journal_close)>;
-
-// The journal the options name, as sd-journal opens it; `what` describes it.
-JournalPtr open_journal(const GatherOptions& options, std::string& what, std::string& why) {
-  sd_journal* j = nullptr;
-  int r = -ENOENT;
-  if (!options.journal_files.empty()) {
-    std::vector<const char*> paths;
-    for (const auto& f : options.journal_files)
-      paths.push_back(f.c_str());
-    paths.push_back(nullptr);
-    r = sd_journal_open_files(&j, paths.data(), 0);
-    what = fmt::format("journal file {}", fmt::join(options.journal_files, ", "));
-  } else if (options.journal_dir || !(options.root == "/" || options.root.empty())) {
-    std::string dir =
-        options.journal_dir ? *options.journal_dir : under_root(options.root, "/var/log/journal");
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0) {
-      why = dir + ": no journal directory";
-      return {nullptr, sd_journal_close};
-    }
-    r = sd_journal_open_directory(&j, dir.c_str(), 0);
-    what = dir;
-  } else {
-    r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
-    what = "the system journal";
-  }
-  if (r < 0) {
-    why = fmt::format("{}: {}", what, std::strerror(-r));
-    return {nullptr, sd_journal_close};
-  }
-  return {j, sd_journal_close};
-}
-
-std::string field(sd_journal* j, const char* name) {
-  const void* data = nullptr;
-  size_t length = 0;
-  if (sd_journal_get_data(j, name, &data, &length) < 0)
-    return {};
-  std::string_view text(static_cast<const char*>(data), length);
-  std::size_t eq = text.find('=');
-  return eq == std::string_view::npos ? std::string() : std::string(text.substr(eq + 1));
-}
-
-std::vector<std::string> unit_lines(sd_journal* j, const std::string& id) {
+// The lines of unit `id`: its own (_SYSTEMD_UNIT=) and systemd's about it
+// (UNIT=), of the newest boot that has any, the newest kKeptLines.
+Result<std::vector<std::string>> unit_lines(Journal& journal, const std::string& id) {
   std::vector<Line> lines;
   for (const char* key : {"_SYSTEMD_UNIT=", "UNIT="}) {
-    sd_journal_flush_matches(j);
-    std::string match = key + id;
-    if (sd_journal_add_match(j, match.c_str(), 0) < 0)
-      continue;
-    sd_journal_seek_head(j);
-    while (sd_journal_next(j) > 0) {
-      std::string message = field(j, "MESSAGE");
-      if (message.empty())
-        continue;
-      std::uint64_t realtime = 0;
-      sd_journal_get_realtime_usec(j, &realtime);
-      lines.push_back({realtime, field(j, "_BOOT_ID"), std::move(message)});
-    }
+    TRY(visited, journal.for_each_entry({key + id}, [&](const JournalEntry& e) {
+      if (!e.message.empty())
+        lines.push_back({e.realtime_usec, std::string(e.boot_id), std::string(e.message)});
+      return true;
+    }));
+    (void)visited;
   }
-  sd_journal_flush_matches(j);
   std::stable_sort(lines.begin(), lines.end(),
                    [](const Line& a, const Line& b) { return a.realtime < b.realtime; });
   std::vector<std::string> out;
@@ -102,19 +47,24 @@ std::vector<std::string> unit_lines(sd_journal* j, const std::string& id) {
 } // namespace
 
 Fact<UnitStates> add_unit_journal(const GatherOptions& options, Fact<UnitStates> states,
-                                  std::vector<std::string>& /*warnings*/) {
-  std::string what;
-  std::string why;
-  JournalPtr journal = open_journal(options, what, why);
+                                  std::vector<std::string>& warnings) {
+  auto journal = Journal::open(options);
   if (!journal) {
     if (!states.is_known())
-      return Fact<UnitStates>::unknown(states.reason() + "; the units' journal lines: " + why,
+      return Fact<UnitStates>::unknown(states.reason() +
+                                           "; the units' journal lines: " + journal.error().message,
                                        states.from());
     return states;
   }
+  const std::string what = journal->description();
   UnitStates from_journal;
   for (const auto& id : watched_units()) {
-    std::vector<std::string> lines = unit_lines(journal.get(), id);
+    auto read = unit_lines(*journal, id);
+    if (!read) {
+      warnings.push_back(fmt::format("the journal lines of {}: {}", id, read.error().message));
+      continue;
+    }
+    std::vector<std::string> lines = std::move(*read);
     if (lines.empty())
       continue;
     UnitState* unit = nullptr;

@@ -150,6 +150,24 @@ Fact<UnitStates> live_units(const GatherOptions& options, std::vector<std::strin
 
 } // namespace
 
+Fact<UnitStates> live_unit_states(std::vector<std::string>& warnings) {
+  return live_units(GatherOptions{}, warnings);
+}
+
+std::string format_unit_capture(const UnitStates& states) {
+  std::string out;
+  for (const auto& unit : states.units) {
+    if (!unit.state_known())
+      continue;
+    out += fmt::format("Id={}\nLoadState={}\nActiveState={}\nSubState={}\nResult={}\n", unit.id,
+                       unit.load_state, unit.active_state, unit.sub_state, unit.result);
+    if (unit.exec_main_status)
+      out += fmt::format("ExecMainStatus={}\n", *unit.exec_main_status);
+    out += fmt::format("ExecMainCode={}\n\n", unit.exec_main_code);
+  }
+  return out;
+}
+
 UnitStates parse_unit_capture(const std::string& text, const std::string& path,
                               std::vector<std::string>& warnings) {
   UnitStates states;

@@ -20,6 +20,14 @@ const std::vector<std::string>& watched_units();
 UnitStates parse_unit_capture(const std::string& text, const std::string& path,
                               std::vector<std::string>& warnings);
 
+// The units' states over sd-bus alone (no journal lines): what collect
+// captures.
+Fact<UnitStates> live_unit_states(std::vector<std::string>& warnings);
+
+// `systemctl show` text of the units whose state is known: the capture
+// parse_unit_capture reads back.
+std::string format_unit_capture(const UnitStates& states);
+
 // The units' states: sd-bus on a live host, the capture under --root;
 // unknown with the reason otherwise. Journal lines are added when a
 // journal can be opened.

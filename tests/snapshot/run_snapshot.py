@@ -9,7 +9,13 @@
   inside, a FIFO, a device, an oversized member, a duplicate) refuses each
   member with a warning naming it, writes nothing outside its private
   temporary directory, and removes that directory afterwards;
-- a corrupt or truncated archive is an input error (exit 65) naming the file.
+- a corrupt or truncated archive is an input error (exit 65) naming the file;
+- with a known journal (a fixture's journal.export made into a journal file
+  by systemd-journal-remote, given to both `check` and `collect` with
+  --journal-file and --boots), the snapshot holds .lsm-doctor/journal.export
+  and its replay gives the live run's kernel history (audit.history.onset)
+  and unit lines (audit.rules.load-failed); the loaded audit rules are
+  captured as `auditctl -l` text when run as root, else the manifest says why.
 
 Usage: run_snapshot.py LSM_DOCTOR
 """
@@ -96,6 +102,77 @@ def check_redact(binary, work, private):
                 manifest = tar.extractfile(member).read().decode()
                 expect("redacted = true" in manifest, "the manifest says redacted = true")
     expect(not leaks, f"collect --redact: the host name {host!r} appears nowhere ({leaks})")
+
+
+JOURNAL_REMOTE = "/lib/systemd/systemd-journal-remote"
+# Findings that read the journal (kernel history, the units' lines).
+JOURNAL_FINDINGS = ("audit.history.onset", "audit.rules.load-failed")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+
+
+def without_sources(value):
+    """A JSON value without what names where it was read: keys such as
+    "source", and file paths inside strings. The detail of an unknown
+    finding (a live host's reason and a tree's differ) is left out too."""
+    if isinstance(value, dict):
+        unknown = value.get("status") == "unknown"
+        return {k: without_sources(v) for k, v in value.items()
+                if k not in ("source", "sources", "messages_source", "from")
+                and not (unknown and k == "detail")}
+    if isinstance(value, list):
+        return [without_sources(v) for v in value]
+    if isinstance(value, str):
+        return re.sub(r"[^\s;,]*/[^\s;,]+", "PATH", value)
+    return value
+
+
+def check_journal_replay(binary, work, private):
+    if not os.path.exists(JOURNAL_REMOTE):
+        print(f"skip: {JOURNAL_REMOTE} is missing; the journal part is not checked")
+        return
+    for scenario in ("journal-onset-after-upgrade", "nixos-audit-rules-failed"):
+        journal = os.path.join(work, f"{scenario}.journal")
+        subprocess.run([JOURNAL_REMOTE, f"--output={journal}",
+                        os.path.join(FIXTURES, scenario, "journal.export")],
+                       capture_output=True, check=True)
+        args = ["--journal-file", journal, "--boots", "10"]
+        live = doctor(binary, ["check", "--format", "json"] + args, private)
+        live_report = json.loads(live.stdout)
+        out = os.path.join(work, f"{scenario}.tar")
+        made = doctor(binary, ["collect", "-o", out] + args, private)
+        expect(made.returncode == 0, f"{scenario}: collect --journal-file exits 0 ({made.stderr[:300]})")
+        with tarfile.open(out) as tar:
+            names = tar.getnames()
+            manifest = tar.extractfile(".lsm-doctor/manifest.toml").read().decode()
+        expect(".lsm-doctor/journal.export" in names, f"{scenario}: the snapshot holds journal.export")
+        expect("journal.export" in manifest and "boot(s)" in manifest,
+               f"{scenario}: the manifest says where the journal came from")
+        if os.geteuid() == 0:
+            expect(".lsm-doctor/audit_rules_loaded" in names,
+                   f"{scenario}: as root the loaded audit rules are captured")
+        else:
+            expect("loaded audit rules" in manifest and "root" in manifest,
+                   f"{scenario}: the manifest says the loaded rules need root")
+        replay = doctor(binary, ["check", "--snapshot", out, "--format", "json"], private)
+        report = json.loads(replay.stdout)
+        # The kernel log of both runs differs on purpose: the live run reads
+        # the named journal's last boot, the replay this host's captured
+        # dmesg.txt. What comes from the journal must be the same.
+        for fid in JOURNAL_FINDINGS:
+            want = next((without_sources(f) for f in live_report["findings"] if f["id"] == fid), None)
+            got = next((without_sources(f) for f in report["findings"] if f["id"] == fid), None)
+            expect(want is not None and got == want,
+                   f"{scenario} replay: {fid} equals the live run's"
+                   f"{'' if got == want else f' ({json.dumps(got)[:500]} != {json.dumps(want)[:500]})'}")
+        for where in ("top", "facts"):
+            a = without_sources((live_report if where == "top" else live_report["facts"])["journal"])
+            b = without_sources((report if where == "top" else report["facts"])["journal"])
+            expect(a.get("known"), f"{scenario}: the live journal is known ({where})")
+            for side in (a, b):
+                side.pop("current_is_running", None)
+            expect(a == b, f"{scenario} replay: the {where} journal equals the live run's"
+                           f"{'' if a == b else f' ({json.dumps(a)[:400]} != {json.dumps(b)[:400]})'}")
+    return
 
 
 def add_bytes(tar, name, data, **kw):
@@ -200,6 +277,7 @@ def main():
         os.mkdir(private)
         check_replay(binary, work, private)
         check_redact(binary, work, private)
+        check_journal_replay(binary, work, private)
         check_hostile(binary, work, private)
     print(f"{len(failures)} failures")
     return 1 if failures else 0

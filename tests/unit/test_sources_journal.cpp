@@ -1,13 +1,16 @@
 // sd-journal access on real journal files made by systemd-journal-remote from
 // export text: opening, matching, boot selection and damaged files.
+#include "sources/collect.h"
 #include "sources/journal.h"
 #include "sources/journal_kernel.h"
+#include "sources/unit_journal.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <sys/wait.h>
 
@@ -267,4 +270,165 @@ TEST_CASE("A journal with a damaged or cut tail is read up to the damage", "[sou
     CHECK(read > 0);
     CHECK(read < all_errors);
   }
+}
+
+namespace {
+
+std::string write_export(const TempDir& dir, const std::string& name, const std::string& text) {
+  fs::path path = dir.path / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+// Everything of a history that a replay must reproduce (not the source).
+std::string history_text(const JournalHistory& h) {
+  std::string out = fmt::format("since={} running={}\n", h.since_usec, h.current_is_running);
+  for (const auto& b : h.boots) {
+    out += fmt::format("boot {} kernel={} {}..{} messages={}\n", b.boot_id, b.kernel, b.first_usec,
+                       b.last_usec, b.kernel_messages);
+    for (const auto& [id, s] : b.signatures)
+      out += fmt::format("  {} {} {} {}..{} {}..{} [{}] [{}]\n", id, s.matches, s.total,
+                         s.first_usec, s.last_usec, s.first_monotonic_usec, s.last_monotonic_usec,
+                         s.first_message, s.last_message);
+  }
+  return out;
+}
+
+std::string units_text(const Fact<UnitStates>& units) {
+  if (!units.is_known())
+    return "unknown: " + units.reason();
+  std::string out;
+  for (const auto& u : units->units)
+    out += fmt::format("{}: {}\n", u.id, fmt::join(u.messages, " | "));
+  return out;
+}
+
+// Three boots with kernel errors, audit unit lines (one with a binary
+// MESSAGE: a newline and an escape inside) and unrelated entries around them.
+std::string boots_with_units() {
+  std::string out;
+  for (int b = 0; b < 3; ++b) {
+    std::uint64_t start = kStart + static_cast<std::uint64_t>(b) * 86400000000ULL;
+    std::string id = boot_id(b);
+    out += entry(start - 50, 5, id, "driver", "systemd-journald started");
+    out += entry(start, 1000, id, "kernel",
+                 std::string("Linux version ") + (b < 2 ? "6.17.9" : "6.18.2") + " (nixbld@x)");
+    for (int i = 0; b >= 1 && i < 4 * b; ++i)
+      out +=
+          entry(start + 100 + static_cast<std::uint64_t>(i), 1100 + static_cast<std::uint64_t>(i),
+                id, "kernel", "audit: error in audit_log_subj_ctx");
+    out += entry(start + 200, 1200, id, "kernel", "audit_panic: 17 callbacks suppressed");
+    out +=
+        entry(start + 300, 1300, id, "stdout", "Error sending to kernel: Operation not supported",
+              "_SYSTEMD_UNIT=audit-rules-nixos.service\n");
+    out += fmt::format("__REALTIME_TIMESTAMP={}\n__MONOTONIC_TIMESTAMP=1310\n_BOOT_ID={}\n"
+                       "_TRANSPORT=journal\nUNIT=audit-rules-nixos.service\nMESSAGE\n",
+                       start + 310, id);
+    std::string failed = "audit-rules-nixos.service: Failed\n\x1b[0m with result 'exit-code'.";
+    for (int i = 0; i < 8; ++i)
+      out += static_cast<char>((failed.size() >> (8 * i)) & 0xff);
+    out += failed + "\n\n";
+    out += entry(start + 9000, 9000, id, "syslog", "session closed for user root");
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("An export file replays the history and unit lines of its journal file",
+          "[sources][journal]") {
+  TempDir dir;
+  std::string text = boots_with_units();
+  std::string journal_file = make_journal(dir, text);
+  if (journal_file.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  std::string export_file = write_export(dir, "x.export", text);
+  for (int boots : {1, 2, 10}) {
+    for (std::uint64_t since : {std::uint64_t{0}, std::uint64_t{kStart + 86400000000ULL + 150}}) {
+      JournalScanOptions options;
+      options.boots = boots;
+      options.since_usec = since;
+      auto from_file = Journal::open(files(journal_file));
+      auto from_export = Journal::open(files(export_file));
+      REQUIRE(from_file);
+      REQUIRE(from_export);
+      CHECK(from_export->export_file() == export_file);
+      CHECK(from_file->export_file().empty());
+      auto a = scan_journal_kernel(*from_file, test::knowledge(), options);
+      auto b = scan_journal_kernel(*from_export, test::knowledge(), options);
+      REQUIRE(a);
+      REQUIRE(b);
+      INFO("boots " << boots << " since " << since);
+      CHECK(history_text(*a) == history_text(*b));
+      CHECK(a->boots_in_journal == b->boots_in_journal);
+      CHECK(from_export->warnings().empty());
+    }
+  }
+  auto unknown = Fact<UnitStates>::unknown("no bus");
+  std::vector<std::string> warnings;
+  auto units_file = add_unit_journal(files(journal_file), unknown, warnings);
+  auto units_export = add_unit_journal(files(export_file), unknown, warnings);
+  REQUIRE(units_file.is_known());
+  CHECK(units_text(units_file) == units_text(units_export));
+  CHECK(units_text(units_file).find("Failed\n\x1b[0m with result") != std::string::npos);
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("capture_journal keeps what the doctor reads of the chosen boots", "[sources][journal]") {
+  TempDir dir;
+  std::string journal_file = make_journal(dir, boots_with_units());
+  if (journal_file.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  GatherOptions options = files(journal_file);
+  options.boots = 2;
+  auto captured = capture_journal(options);
+  REQUIRE(captured);
+  CHECK(captured->boots == 2);
+  CHECK(captured->text.find(boot_id(0)) == std::string::npos);       // outside --boots 2
+  CHECK(captured->text.find("session closed") == std::string::npos); // not a field it reads
+  CHECK(captured->text.find("systemd-journald started") == std::string::npos);
+  std::string export_file = write_export(dir, "captured.export", captured->text);
+
+  // The boots it holds replay as the journal file shows them, spans included.
+  JournalScanOptions scan;
+  scan.boots = 2;
+  auto original = Journal::open(files(journal_file));
+  auto replay = Journal::open(files(export_file));
+  REQUIRE(original);
+  REQUIRE(replay);
+  auto a = scan_journal_kernel(*original, test::knowledge(), scan);
+  auto b = scan_journal_kernel(*replay, test::knowledge(), scan);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(history_text(*a) == history_text(*b));
+  CHECK(b->boots_in_journal == 2);
+  REQUIRE(b->boots.size() == 2);
+  CHECK(b->boots[0].first_usec == kStart + 86400000000ULL - 50); // the journald line's time
+
+  auto unknown = Fact<UnitStates>::unknown("no bus");
+  std::vector<std::string> warnings;
+  CHECK(units_text(add_unit_journal(files(journal_file), unknown, warnings)) ==
+        units_text(add_unit_journal(files(export_file), unknown, warnings)));
+
+  // --since: the entries before it stay out, the spans stay whole.
+  options.since = "@1766086400"; // boot 1's kernel start (its journald line is 50 us earlier)
+  options.boots = 10;
+  auto since = capture_journal(options);
+  REQUIRE(since);
+  CHECK(since->boots == 2);
+  CHECK(since->text.find("systemd-journald") == std::string::npos);
+  std::string since_file = write_export(dir, "since.export", since->text);
+  scan.boots = 10;
+  scan.since_usec = 1766086400000000ULL;
+  auto c = scan_journal_kernel(*original, test::knowledge(), scan);
+  auto replay_since = Journal::open(files(since_file));
+  REQUIRE(replay_since);
+  auto d = scan_journal_kernel(*replay_since, test::knowledge(), scan);
+  REQUIRE(c);
+  REQUIRE(d);
+  CHECK(history_text(*c) == history_text(*d));
 }
