@@ -195,12 +195,18 @@ for_each_line_block(const std::string& path,
                     const std::function<void(std::string_view block)>& on_block) {
   TRY(raw_fd, open_regular(path, false));
   Fd fd(raw_fd);
-  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  return for_each_line_block(fd.get(), path, on_block);
+}
+
+Result<std::uint64_t>
+for_each_line_block(int fd, const std::string& name,
+                    const std::function<void(std::string_view block)>& on_block) {
+  constexpr std::size_t kBlock = kLineBlockBytes;
   std::vector<char> block(kBlock);
   std::size_t carried = 0; // a partial line from the previous read, at the start
   bool skipping = false;   // inside a line that was passed cut
   std::uint64_t total = 0;
-  Holes holes(fd.get());
+  Holes holes(fd);
   while (true) {
     bool at_end = false;
     std::uint64_t hole = holes.skip(at_end);
@@ -218,11 +224,11 @@ for_each_line_block(const std::string& path,
     }
     if (at_end)
       break;
-    ssize_t n = ::read(fd.get(), block.data() + carried, kBlock - carried);
+    ssize_t n = ::read(fd, block.data() + carried, kBlock - carried);
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return make_error(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+      return make_error(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
     }
     if (n == 0)
       break;

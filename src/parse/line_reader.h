@@ -32,12 +32,21 @@ for_each_line_in_file(const std::string& path,
                       const std::function<void(std::size_t, std::string_view, bool)>& on_line,
                       bool allow_special = false);
 
+// The block size of for_each_line_block.
+inline constexpr std::size_t kLineBlockBytes = std::size_t{1} << 20;
+
 // Streams `path` in 1 MiB read(2) blocks of whole lines: each block ends
 // with a newline, except at the end of the file. A line longer than the
 // block is passed alone in its first 1 MiB and the rest of it is skipped.
-// For scanners that search whole blocks before looking at lines.
+// Holes of sparse files are skipped, not read. For scanners that search
+// whole blocks before looking at lines.
 Result<std::uint64_t>
 for_each_line_block(const std::string& path,
+                    const std::function<void(std::string_view block)>& on_block);
+
+// The same on an open file descriptor; errors name `name`.
+Result<std::uint64_t>
+for_each_line_block(int fd, const std::string& name,
                     const std::function<void(std::string_view block)>& on_block);
 
 // Reads a small text file completely, up to `limit` bytes (the rest is an error).

@@ -1,5 +1,6 @@
 #include "sources/audit_log.h"
 
+#include "parse/line_reader.h"
 #include "sources/gather.h"
 
 #include <algorithm>
@@ -16,7 +17,6 @@ namespace lsmdoctor {
 namespace {
 
 constexpr const char* kAuditDir = "/var/log/audit";
-constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
 
 std::string describe_errno(const std::string& path, int err) {
   if (err == EACCES || err == EPERM)
@@ -85,46 +85,16 @@ Result<std::uint64_t> scan_audit_log_file(const std::string& path, AuditLogScann
     return make_error(fmt::format("{}: not a regular file; skipped", path));
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   scanner.begin_file(path);
-  // The block holds a partial line carried from the previous read at its
-  // start; a line longer than the whole block is cut.
-  std::unique_ptr<char[]> block(new char[kBlockBytes]);
-  std::size_t carried = 0;
-  std::uint64_t total = 0;
   bool warned = false;
-  while (true) {
-    ssize_t n = ::read(fd, block.get() + carried, kBlockBytes - carried);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return make_error(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+  return for_each_line_block(fd, path, [&](std::string_view block) {
+    // A block without a newline at its end is a line longer than the block,
+    // cut (or the file's last line).
+    if (!warned && block.size() == kLineBlockBytes && block.back() != '\n') {
+      scanner.warn_long_line();
+      warned = true;
     }
-    if (n == 0)
-      break;
-    total += static_cast<std::uint64_t>(n);
-    std::size_t filled = carried + static_cast<std::size_t>(n);
-    const char* last_nl = static_cast<const char*>(::memrchr(block.get(), '\n', filled));
-    if (!last_nl) {
-      if (filled < kBlockBytes) {
-        carried = filled;
-        continue;
-      }
-      // One line fills the block: take it cut, skip the rest of it.
-      if (!warned) {
-        scanner.warn_long_line();
-        warned = true;
-      }
-      scanner.add_lines(std::string_view(block.get(), filled));
-      carried = 0;
-      continue;
-    }
-    std::size_t complete = static_cast<std::size_t>(last_nl - block.get()) + 1;
-    scanner.add_lines(std::string_view(block.get(), complete));
-    carried = filled - complete;
-    std::memmove(block.get(), block.get() + complete, carried);
-  }
-  if (carried > 0)
-    scanner.add_lines(std::string_view(block.get(), carried));
-  return total;
+    scanner.add_lines(block);
+  });
 }
 
 Fact<AuditLogSummary> gather_audit_log(const std::string& root,
