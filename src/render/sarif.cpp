@@ -1,6 +1,7 @@
 // SARIF 2.1.0 (OASIS): one rule per check id, one result per finding, with
 // the evidence as locations. Validated against the 2.1.0 schema in tests.
 #include "core/check.h"
+#include "render/explain.h"
 #include "render/json_writer.h"
 #include "render/report.h"
 
@@ -58,18 +59,31 @@ std::string_view sarif_kind(Status status) {
   return "open";
 }
 
+// A rule without documentation in the knowledge files (a --knowledge
+// directory may lack an entry) still says where to look.
 std::string rule_help(const CheckDef& def) {
   return fmt::format("{}. Severity when failing: {}. Run `lsm-doctor explain {}` for what it reads "
                      "and why it matters; lsm-doctor(1), section CHECKS, describes every check.",
                      def.title, to_string(def.severity), def.id);
 }
 
-void write_rule(JsonWriter& json, const CheckDef& def) {
+// One rule: its description and help are what `lsm-doctor explain` prints.
+void write_rule(JsonWriter& json, const CheckDef& def, const Knowledge& knowledge) {
+  const CheckDoc* doc = knowledge.check(std::string(def.id));
   json.begin_object();
   json.field("id", def.id);
   json.key("shortDescription").begin_object().field("text", def.title).end_object();
-  json.key("fullDescription").begin_object().field("text", def.title).end_object();
-  json.key("help").begin_object().field("text", rule_help(def)).end_object();
+  json.key("fullDescription")
+      .begin_object()
+      .field("text", doc ? doc->reads + " " + doc->why : std::string(def.title))
+      .end_object();
+  json.key("help").begin_object();
+  if (doc)
+    json.field("text", explain_text(def, *doc, knowledge))
+        .field("markdown", explain_markdown(def, *doc, knowledge));
+  else
+    json.field("text", rule_help(def));
+  json.end_object();
   json.key("defaultConfiguration")
       .begin_object()
       .field("level", sarif_level(def.severity))
@@ -160,7 +174,7 @@ std::string render_sarif(const Report& r) {
   json.field("semanticVersion", kToolVersion);
   json.key("rules").begin_array();
   for (const auto& def : registry)
-    write_rule(json, def);
+    write_rule(json, def, r.knowledge);
   json.end_array();
   json.end_object().end_object();
   json.key("invocations").begin_array().begin_object();

@@ -101,6 +101,23 @@ def group_sarif(r):
             r.expect(rules[res["ruleIndex"]] == res["ruleId"], f"{scenario}: ruleIndex matches")
             r.expect((res["kind"] == "fail") == (res["level"] != "none"),
                      f"{scenario}: {res['ruleId']}: level none unless kind fail")
+    # Rule help is what `lsm-doctor explain ID` prints, as text and Markdown.
+    rules = json.loads(r.report(SEED, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        explained = subprocess.run([r.binary, "explain", rule["id"]], capture_output=True,
+                                   text=True, check=False).stdout
+        r.expect(rule["help"]["text"] == explained,
+                 f"rule {rule['id']}: help.text is `lsm-doctor explain {rule['id']}`")
+        markdown = rule["help"].get("markdown", "")
+        r.expect(markdown.startswith(f"**{rule['id']}**") and "\n### Why it matters\n" in markdown
+                 and "\n### Remedies\n" in markdown,
+                 f"rule {rule['id']}: help.markdown has the explanation's sections")
+        def words(text):
+            return " ".join(text.split())
+        full = rule["fullDescription"]["text"]
+        r.expect(full != rule["shortDescription"]["text"] and
+                 words(full) in words(explained.replace("\nWhy it matters\n", " ")),
+                 f"rule {rule['id']}: fullDescription is what the check reads and why it matters")
     seed = json.loads(r.report(SEED, "sarif"))["runs"][0]["results"]
     flood = next(res for res in seed if res["ruleId"] == "audit.log.subj-ctx-errors")
     located = [(loc["physicalLocation"]["artifactLocation"]["uri"],
