@@ -25,6 +25,7 @@ extern const CheckDef audit_status_failure_panic;
 extern const CheckDef audit_status_immutable;
 extern const CheckDef audit_status_lost;
 extern const CheckDef audit_status_no_daemon;
+extern const CheckDef config_waiver_expired;
 extern const CheckDef kernel_audit_capability;
 extern const CheckDef lsm_order_bpf_before_secctx;
 extern const CheckDef lsm_secctx_multiple;

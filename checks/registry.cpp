@@ -23,6 +23,7 @@ const std::vector<CheckDef>& check_registry() {
       checks::audit_status_immutable,
       checks::audit_status_lost,
       checks::audit_status_no_daemon,
+      checks::config_waiver_expired,
       checks::kernel_audit_capability,
       checks::lsm_order_bpf_before_secctx,
       checks::lsm_secctx_multiple,

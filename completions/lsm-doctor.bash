@@ -22,7 +22,7 @@ _lsm_doctor()
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --snapshot | --plan | --dmesg | --journal-file | --audit-log | --audit-rules | -o | --output | \
+        --snapshot | --plan | --dmesg | --journal-file | --audit-log | --audit-rules | --config | -o | --output | \
             --from-json | --file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -62,6 +62,7 @@ _lsm_doctor()
 
     local opts=$input_opts
     [[ $command == check ]] && opts="$opts -o --output"
+    [[ $command == check || -z $command ]] && opts="$opts --config --no-config"
     case $command in
         fix) opts="$opts --target" ;;
         nixos) opts="$opts -o --output --disable-audit" ;;

@@ -39,6 +39,9 @@ complete -c lsm-doctor -n '__fish_seen_subcommand_from fix' -l target -x -a 'cmd
 complete -c lsm-doctor -n '__fish_seen_subcommand_from explain' -l list -d 'list every check'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from explain' -x -a '(__lsm_doctor_check_ids)'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from check' -s o -l output -r -F -d 'write the report to FILE'
+set -l checks "not __fish_seen_subcommand_from stack fix explain collect"
+complete -c lsm-doctor -n $checks -l config -r -F -d 'waivers and expectations from FILE (lsm-doctor.toml)'
+complete -c lsm-doctor -n $checks -l no-config -d 'read no configuration file'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from collect' -s o -l output -r -F -d 'write FILE.tar or a new DIR'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from collect' -l redact -d 'replace host and user names'
 complete -c lsm-doctor -n '__fish_seen_subcommand_from nixos; and not __fish_seen_subcommand_from plan' -a plan -d 'write the check --plan file of a NixOS configuration'

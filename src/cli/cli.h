@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/check.h"
+#include "core/config.h"
 #include "core/verdict.h"
 #include "remedies/targets.h"
 #include "render/report.h"
@@ -32,6 +33,8 @@ struct Options {
   std::string fail_on = "error";
   std::string color = "auto";
   std::string knowledge_dir;
+  std::string config;     // --config FILE (check): lsm-doctor.toml
+  bool no_config = false; // --no-config (check): not even /etc/lsm-doctor.toml
   std::string target;
   bool disable_audit = false; // nixos --disable-audit
   // nixos plan: where the configuration's values come from (one of them).
@@ -45,6 +48,7 @@ struct Options {
 // Everything one doctor run produced.
 struct Run {
   Knowledge knowledge;
+  DoctorConfig config; // empty unless the command reads the configuration
   Facts facts;
   std::vector<Finding> findings;
   Plan plan;
@@ -52,7 +56,9 @@ struct Run {
 };
 
 // Loads knowledge, gathers facts, runs the checks and plans the remedies.
-Result<Run> run_doctor(const Options& o);
+// With `with_config` (check) lsm-doctor.toml is read too: its expectations
+// are checked and its waivers applied.
+Result<Run> run_doctor(const Options& o, bool with_config = false);
 
 bool use_color(const std::string& mode);
 // Writes a command's output to stdout, or atomically to --output; false

@@ -6,13 +6,14 @@
 namespace lsmdoctor {
 
 int cmd_check(const Options& o, FailOn fail_on) {
-  auto run = run_doctor(o);
+  auto run = run_doctor(o, true);
   if (!run) {
     std::cerr << "lsm-doctor: " << run.error().message << "\n";
     return kExitInput;
   }
-  Report report{run->facts, run->knowledge, run->findings, run->plan, judge(run->findings, fail_on),
-                run->nixos};
+  Report report{
+      run->facts, run->knowledge,  run->findings, run->plan, judge(run->findings, fail_on),
+      run->nixos, run->config.file};
   std::string text;
   if (o.format == "json")
     text = render_json(report);

@@ -2,12 +2,16 @@
 #include "checks/plan_scope.h"
 #include "cli/cli.h"
 #include "core/atomic_file.h"
+#include "core/waivers.h"
+#include "sources/config_file.h"
 #include "sources/plan_file.h"
 #include "sources/snapshot.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <fmt/format.h>
 #include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,21 +85,62 @@ private:
   Clock::time_point last_{};
 };
 
+// The day waivers are judged against: $LSMD_TODAY (YYYY-MM-DD, so tests
+// do not depend on the calendar), else the local date.
+Result<LocalDate> today() {
+  if (const char* forced = std::getenv("LSMD_TODAY"); forced && *forced) {
+    if (auto date = parse_local_date(forced))
+      return *date;
+    return make_error(fmt::format("LSMD_TODAY={}: not a date such as 2027-01-31", forced));
+  }
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  return LocalDate{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// --config FILE, else /etc/lsm-doctor.toml when it exists ($LSMD_DEFAULT_CONFIG
+// replaces that path, for tests), unless --no-config.
+Result<DoctorConfig> run_config(const Options& o, const Knowledge& knowledge) {
+  if (o.no_config)
+    return DoctorConfig{};
+  const char* default_path = std::getenv("LSMD_DEFAULT_CONFIG");
+  TRY(config, load_config(o.config, default_path ? default_path : kDefaultConfigPath, knowledge));
+  TRY(day, today());
+  config.today = day;
+  return config;
+}
+
+// Runs the checks with the configuration and applies its waivers.
+void judge_facts(Run& run, bool plan) {
+  const DoctorConfig* config = run.config.file.empty() ? nullptr : &run.config;
+  run.findings = run_checks(CheckContext{run.facts, run.knowledge, config});
+  if (plan)
+    checks::scope_to_plan(run.findings);
+  for (auto& note : apply_waivers(run.findings, run.config, run.facts))
+    run.facts.warnings.push_back(std::move(note));
+}
+
 } // namespace
 
-Result<Run> run_doctor(const Options& o) {
+Result<Run> run_doctor(const Options& o, bool with_config) {
   Run run;
   auto knowledge = o.knowledge_dir.empty() ? builtin_knowledge() : load_knowledge(o.knowledge_dir);
   if (!knowledge)
     return knowledge.error();
   run.knowledge = std::move(*knowledge);
+  if (with_config) {
+    auto config = run_config(o, run.knowledge);
+    if (!config)
+      return config.error();
+    run.config = std::move(*config);
+  }
   if (!o.plan.empty()) {
     auto facts = read_plan(o.plan, run.knowledge, o.audit_rules);
     if (!facts)
       return facts.error();
     run.facts = std::move(*facts);
-    run.findings = run_checks(CheckContext{run.facts, run.knowledge});
-    checks::scope_to_plan(run.findings);
+    judge_facts(run, true);
     run.plan = make_plan(run.facts, run.knowledge, run.findings);
     run.nixos = is_nixos(o.root);
     return run;
@@ -135,7 +180,7 @@ Result<Run> run_doctor(const Options& o) {
     run.facts.warnings.insert(run.facts.warnings.begin(), snapshot.warnings.begin(),
                               snapshot.warnings.end());
   }
-  run.findings = run_checks(CheckContext{run.facts, run.knowledge});
+  judge_facts(run, false);
   run.plan = make_plan(run.facts, run.knowledge, run.findings);
   return run;
 }

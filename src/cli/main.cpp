@@ -65,6 +65,11 @@ int main(int argc, char** argv) {
   add_input_options(app, o);
   app.add_option("--fail-on", o.fail_on, "exit 1 for failures at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "never"}));
+  auto* config = app.add_option("--config", o.config,
+                                "check: waivers and expectations from FILE instead of "
+                                "/etc/lsm-doctor.toml (man 5 lsm-doctor.toml)")
+                     ->type_name("FILE");
+  app.add_flag("--no-config", o.no_config, "check: read no configuration file")->excludes(config);
   auto* check = app.add_subcommand("check", "run every check (the default)");
   check->add_option("-o,--output", o.output, "write the report to FILE atomically, not stdout")
       ->type_name("FILE");
@@ -142,6 +147,13 @@ int main(int argc, char** argv) {
   if (nixos_plan->parsed() && o.from_json.empty() && o.nix_flake.empty() && o.nix_file.empty()) {
     std::cerr << "lsm-doctor: nixos plan reads a configuration: give --from-json, --flake or "
                  "--file\n";
+    return kExitUsage;
+  }
+  bool reports_findings = !(stack->parsed() || fix->parsed() || nixos->parsed() ||
+                            explain->parsed() || collect->parsed());
+  if ((!o.config.empty() || o.no_config) && !reports_findings) {
+    std::cerr << "lsm-doctor: --config and --no-config are for check (waivers and expectations "
+                 "change its verdict, not the stack or the fix)\n";
     return kExitUsage;
   }
   try {

@@ -1,6 +1,7 @@
 // The check interface: a check is a pure function from facts to one finding.
 #pragma once
 
+#include "core/config.h"
 #include "core/facts.h"
 #include "core/finding.h"
 #include "core/knowledge.h"
@@ -13,6 +14,7 @@ namespace lsmdoctor {
 struct CheckContext {
   const Facts& facts;
   const Knowledge& knowledge;
+  const DoctorConfig* config = nullptr; // lsm-doctor.toml; null when none is read
 };
 
 struct CheckDef {

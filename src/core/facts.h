@@ -135,6 +135,8 @@ struct Facts {
   Fact<BootConfig> boot_config;
   // Kernel messages per boot from the systemd journal (sources/journal_kernel.cpp).
   Fact<JournalHistory> journal;
+  // The examined system's host name (sources/hostname.cpp): waivers' host scope.
+  Fact<std::string> hostname;
 
   // Problems met while gathering (bad lines, refused files), each naming its input.
   std::vector<std::string> warnings;

@@ -39,6 +39,15 @@ struct Hypothesis {
   std::string remedy; // one sentence; the plan carries the concrete actions
 };
 
+// The waiver of lsm-doctor.toml that a finding is waived by: the finding
+// keeps its status but no longer counts toward the exit code.
+struct WaiverNote {
+  std::string reason;
+  std::string expires; // "2027-01-31", empty when the waiver has no end
+  std::string source;  // the configuration file
+  int line = 0;        // of its [[waiver]] table
+};
+
 struct Finding {
   std::string id;
   Status status = Status::unknown;
@@ -49,6 +58,7 @@ struct Finding {
   std::vector<Hypothesis> hypotheses; // most likely first
   std::string confidence;             // "high", "medium", "low" or empty
   std::string level;                  // a named level (kernel.audit-capability), or empty
+  std::optional<WaiverNote> waiver;   // set when a waiver of the configuration applies
 };
 
 } // namespace lsmdoctor

@@ -18,7 +18,7 @@ Verdict judge(const std::vector<Finding>& findings, FailOn fail_on) {
     return v;
   Severity threshold = fail_on == FailOn::error ? Severity::error : Severity::warning;
   for (const auto& f : findings) {
-    if (rank(f.severity) < rank(threshold))
+    if (rank(f.severity) < rank(threshold) || f.waiver)
       continue;
     if (f.status == Status::fail)
       ++v.failed;

@@ -27,6 +27,7 @@ struct Verdict {
   int unknown = 0; // unknowns of checks whose failure would reach the threshold
 };
 
+// Waived findings (Finding::waiver) do not count.
 Verdict judge(const std::vector<Finding>& findings, FailOn fail_on);
 
 } // namespace lsmdoctor

@@ -95,6 +95,15 @@ void write_finding(JsonWriter& json, const Finding& f) {
     json.field("confidence", f.confidence);
   if (!f.level.empty())
     json.field("level", f.level);
+  if (f.waiver) {
+    json.key("waiver").begin_object();
+    json.field("reason", f.waiver->reason);
+    json.field("expires", f.waiver->expires.empty()
+                              ? std::nullopt
+                              : std::optional<std::string>(f.waiver->expires));
+    json.field("source", f.waiver->source).field("line", f.waiver->line);
+    json.end_object();
+  }
   json.key("evidence").begin_array();
   for (const auto& e : f.evidence)
     write_evidence(json, e);
@@ -169,6 +178,8 @@ std::string render_json(const Report& r) {
       .field("origin", origin_name(r.facts.origin))
       .field("root", r.facts.root)
       .end_object();
+  json.field("config",
+             r.config_file.empty() ? std::nullopt : std::optional<std::string>(r.config_file));
   json.field("kernel", r.facts.kernel.is_known() ? std::optional<std::string>(r.facts.kernel->text)
                                                  : std::nullopt);
   write_stack_json(json, r.facts, r.knowledge);
@@ -192,10 +203,14 @@ std::string render_json(const Report& r) {
   json.end_array();
   json.key("summary").begin_object();
   int counts[4] = {0, 0, 0, 0};
-  for (const auto& f : r.findings)
+  int waived = 0;
+  for (const auto& f : r.findings) {
     ++counts[static_cast<int>(f.status)];
+    waived += f.waiver ? 1 : 0;
+  }
   json.field("pass", counts[0]).field("fail", counts[1]).field("unknown", counts[2]);
-  json.field("not-applicable", counts[3]).field("exit_code", r.verdict.exit_code);
+  json.field("not-applicable", counts[3]).field("waived", waived);
+  json.field("exit_code", r.verdict.exit_code);
   json.end_object();
   json.key("remediation").begin_object();
   json.key("actions").begin_array();

@@ -44,6 +44,15 @@ void write_case(std::string& out, const Finding& f) {
   out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"0\">\n", xml_escape(f.id),
                      xml_escape(class_name(f.id)));
   std::string body = finding_body(f);
+  if (f.waiver) {
+    out += fmt::format(
+        "      <skipped message=\"{}\"/>\n",
+        xml_escape(fmt::format("waived ({}): {} ({}:{}{})", to_string(f.status), f.waiver->reason,
+                               f.waiver->source, f.waiver->line,
+                               f.waiver->expires.empty() ? "" : ", until " + f.waiver->expires)));
+    out += "    </testcase>\n";
+    return;
+  }
   switch (f.status) {
   case Status::fail:
     out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
@@ -75,8 +84,9 @@ std::string render_junit(const Report& r) {
   int skipped = 0;
   for (const auto& f : r.findings) {
     cases.push_back(&f);
-    failures += f.status == Status::fail ? 1 : 0;
-    skipped += f.status == Status::unknown || f.status == Status::not_applicable ? 1 : 0;
+    failures += f.status == Status::fail && !f.waiver ? 1 : 0;
+    skipped +=
+        f.waiver || f.status == Status::unknown || f.status == Status::not_applicable ? 1 : 0;
   }
   std::sort(cases.begin(), cases.end(),
             [](const Finding* a, const Finding* b) { return a->id < b->id; });

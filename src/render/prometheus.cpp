@@ -52,6 +52,11 @@ void write_checks(Metrics& m, std::vector<Finding> findings) {
     for (Status s : kStatuses)
       m.sample("lsm_doctor_check_status", {{"check", f.id}, {"status", to_string(s)}},
                f.status == s ? 1 : 0);
+  m.family("lsm_doctor_check_waived",
+           "1 when a waiver of lsm-doctor.toml applies to the check's finding (it does not count "
+           "toward the exit status), else 0.");
+  for (const auto& f : findings)
+    m.sample("lsm_doctor_check_waived", {{"check", f.id}}, f.waiver ? 1 : 0);
   m.family("lsm_doctor_check_failure_severity",
            "Severity of each failing check: 0 not failing, 1 info, 2 warning, 3 error.");
   for (const auto& f : findings)

@@ -22,6 +22,7 @@ struct Report {
   Plan plan;
   Verdict verdict;
   bool nixos_host = false;
+  std::string config_file; // lsm-doctor.toml read for this run, empty when none
 };
 
 struct TextOptions {

@@ -152,6 +152,18 @@ void write_result(JsonWriter& json, const Finding& f, int rule_index) {
     json.end_object();
   }
   json.end_array();
+  if (f.waiver) {
+    // SARIF 2.1.0 §3.35: suppressed in an external file (lsm-doctor.toml).
+    json.key("suppressions").begin_array().begin_object();
+    json.field("kind", "external").field("status", "accepted");
+    json.field("justification", f.waiver->reason);
+    json.key("properties").begin_object();
+    json.field("source", f.waiver->source).field("line", f.waiver->line);
+    if (!f.waiver->expires.empty())
+      json.field("expires", f.waiver->expires);
+    json.end_object();
+    json.end_object().end_array();
+  }
   json.key("properties").begin_object();
   json.field("status", to_string(f.status)).field("severity", to_string(f.severity));
   if (!f.confidence.empty())

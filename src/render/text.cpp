@@ -11,6 +11,8 @@ namespace lsmdoctor {
 namespace {
 
 std::string status_label(const Finding& f, const Style& s) {
+  if (f.waiver)
+    return s.dim("WAIV ");
   switch (f.status) {
   case Status::fail:
     return f.severity == Severity::error     ? s.bad("FAIL ")
@@ -66,10 +68,21 @@ std::string evidence_line(const Evidence& e) {
   return comment_safe(out);
 }
 
+// "waived (fail): REASON — lsm-doctor.toml:3, until 2027-01-31".
+std::string waiver_line(const Finding& f) {
+  const WaiverNote& w = *f.waiver;
+  std::string line =
+      fmt::format("waived ({}): {} — {}:{}", to_string(f.status), w.reason, w.source, w.line);
+  line += w.expires.empty() ? ", no end date" : ", until " + w.expires;
+  return comment_safe(line);
+}
+
 void render_finding(std::string& out, const Finding& f, const Style& s, bool verbose) {
-  bool full = f.status == Status::fail || f.status == Status::unknown || verbose;
+  bool full = ((f.status == Status::fail || f.status == Status::unknown) && !f.waiver) || verbose;
   out += fmt::format("  {} {:<8} {}  {}\n", status_label(f, s), to_string(f.severity), s.bold(f.id),
                      comment_safe(f.title));
+  if (f.waiver)
+    out += wrap(waiver_line(f), 11);
   if (!full)
     return;
   for (const auto& e : f.evidence)
@@ -155,15 +168,18 @@ std::string render_text(const Report& r, const TextOptions& options) {
   int unknowns = 0;
   int passes = 0;
   int na = 0;
+  int waived = 0;
   for (const auto& f : r.findings) {
     render_finding(out, f, s, options.verbose);
-    fails += f.status == Status::fail;
-    unknowns += f.status == Status::unknown;
+    waived += f.waiver ? 1 : 0;
+    fails += f.status == Status::fail && !f.waiver;
+    unknowns += f.status == Status::unknown && !f.waiver;
     passes += f.status == Status::pass;
     na += f.status == Status::not_applicable;
   }
-  out += fmt::format("\n  {} failed, {} unknown, {} passed, {} not applicable\n", fails, unknowns,
+  out += fmt::format("\n  {} failed, {} unknown, {} passed, {} not applicable", fails, unknowns,
                      passes, na);
+  out += waived > 0 ? fmt::format(", {} waived\n", waived) : "\n";
   render_plan(out, r, s);
   if (!r.facts.warnings.empty()) {
     out += "\n" + s.heading("Input warnings") + "\n";

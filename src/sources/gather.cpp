@@ -9,6 +9,7 @@
 #include "sources/audit_rules.h"
 #include "sources/audit_status.h"
 #include "sources/boot_config.h"
+#include "sources/hostname.h"
 #include "sources/journal_kernel.h"
 #include "sources/kernel_interfaces.h"
 #include "sources/lsm_probes.h"
@@ -319,6 +320,7 @@ Facts gather_facts(const GatherOptions& options, const Knowledge& knowledge) {
   facts.origin = is_live(options) ? Origin::live : Origin::root;
   facts.root = options.root.empty() ? "/" : options.root;
   facts.kernel = gather_kernel(options);
+  facts.hostname = gather_hostname(facts.root, is_live(options));
   facts.cmdline = gather_cmdline(options);
   warn_bad_lsm_entries(facts.cmdline, facts.warnings);
   facts.active_lsms = gather_stack(options, knowledge, facts.warnings);

@@ -262,6 +262,7 @@ Result<Facts> parse_plan(std::string_view text, const std::string& name, const K
   facts.audit_rules_loaded =
       Fact<LoadedAuditRules>::unknown(why + ": no audit rules are loaded", {name});
   facts.audit_log = Fact<AuditLogSummary>::unknown(why + ": it has no audit.log yet", {name});
+  facts.hostname = Fact<std::string>::unknown(why + ": a plan names no host", {name});
   return facts;
 }
 

@@ -51,6 +51,9 @@ GOLDEN_TABLE = [
     ("fix-audit-rules-backlog", ["fix", "--target", "audit-rules"], "backlog-overflow", 0),
     ("nixos-seed-nixos", ["nixos"], SEED, 0),
     ("check-staged-nixos", ["check"], "staged-nixos-reboot-pending", 1),
+    ("check-config-waivers",
+     ["check", "--fail-on", "warning", "--config", "config-waivers/lsm-doctor.toml"],
+     "config-waivers", 0),
 ]
 
 
@@ -76,6 +79,9 @@ USAGE_CASES = [
     ["nixos", "plan"],
     ["nixos", "plan", "--from-json", "values.json", "--flake", ".#host"],
     ["nixos", "plan", "--disable-audit", "--from-json", "values.json"],
+    ["stack", "--config", "config-waivers/lsm-doctor.toml"],
+    ["fix", "--target", "grub", "--no-config"],
+    ["check", "--config", "config-waivers/lsm-doctor.toml", "--no-config"],
 ]
 
 
@@ -84,8 +90,9 @@ class Runner:
         self.binary = binary
         self.failures = []
 
-    def run(self, args):
-        return subprocess.run([self.binary, *args], capture_output=True, text=True, check=False)
+    def run(self, args, env=None):
+        return subprocess.run([self.binary, *args], capture_output=True, text=True, check=False,
+                              env={**os.environ, **(env or {})})
 
     def expect(self, ok, message):
         print(f"{'ok' if ok else 'FAIL'} {message}")
@@ -191,6 +198,64 @@ def group_usage(r):
         proc = r.run(["check", "--plan", os.path.join(scratch, "missing.toml")])
         r.expect(proc.returncode == 65 and "missing.toml" in proc.stderr,
                  f"missing plan: exit {proc.returncode} (expected 65) {proc.stderr.strip()!r}")
+    config_usage(r)
+
+
+def config_usage(r):
+    """lsm-doctor.toml: bad files are bad input (65) named with line and
+    column, --config must exist, the default is optional, LSMD_TODAY decides
+    expiry."""
+    base = ["check", "--format", "json", "--fail-on", "warning", *scenario_args("config-waivers")]
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "lsm-doctor.toml")
+        for text, where in (
+                ('[[waiver]]\ncheck = "audit.status.lots"\nreason = "x"\n',
+                 ":2:9: waiver.check: no check 'audit.status.lots'"),
+                ('[[waiver]]\ncheck = "audit.status.lost"\n', ":1:1: waiver.reason is required"),
+                ('[[waiver]]\ncheck = "audit.status.lost"\nreason = "x"\nexpires = "soon"\n',
+                 ":4:11: waiver.expires must be a date"),
+                ('[[waiver]]\ncheck = "audit.status.lost"\nreason = "x"\nscope = "all"\n',
+                 ":4:1: unknown key 'waiver.scope'"),
+                ('[expect\n', ":1:")):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            proc = r.run([*base, "--config", path])
+            r.expect(proc.returncode == 65 and proc.stdout == "" and path + where in proc.stderr,
+                     f"bad config {text!r}: exit {proc.returncode} (expected 65), "
+                     f"stderr {proc.stderr.strip()!r} names {where!r}")
+        missing = os.path.join(scratch, "missing.toml")
+        proc = r.run([*base, "--config", missing])
+        r.expect(proc.returncode == 65 and "missing.toml" in proc.stderr,
+                 f"missing --config: exit {proc.returncode} (expected 65) {proc.stderr.strip()!r}")
+
+        # The default file is read when present, and --no-config skips it.
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('[[waiver]]\ncheck = "audit.status.lost"\nreason = "r"\n'
+                    'expires = 2027-01-31\n')
+        env = {"LSMD_DEFAULT_CONFIG": path, "LSMD_TODAY": "2027-01-31"}
+
+        def waived(args, env):
+            proc = r.run(args, env)
+            report = json.loads(proc.stdout)
+            ids = sorted(f["id"] for f in report["findings"] if "waiver" in f)
+            return ids, report["config"], proc.returncode
+
+        r.expect(waived(base, env)[:2] == (["audit.status.lost"], path),
+                 "the default configuration is read when present")
+        r.expect(waived([*base, "--no-config"], env)[:2] == ([], None),
+                 "--no-config skips the default configuration")
+        r.expect(waived(base, {"LSMD_DEFAULT_CONFIG": missing})[:2] == ([], None),
+                 "a missing default configuration is no error")
+        # The expiry day is the last day a waiver applies.
+        ids, _, _ = waived(base, {**env, "LSMD_TODAY": "2027-02-01"})
+        r.expect(ids == [], "LSMD_TODAY=2027-02-01: the waiver has expired")
+        text = [a for a in base if a not in ("--format", "json")]
+        proc = r.run(text, {**env, "LSMD_TODAY": "2027-02-01"})
+        r.expect(f"waiver for audit.status.lost ({path}:2) expired on 2027-01-31" in proc.stdout,
+                 "the text report names the expired waiver")
+        proc = r.run(base, {**env, "LSMD_TODAY": "2027-02-30"})
+        r.expect(proc.returncode == 65 and "LSMD_TODAY=2027-02-30" in proc.stderr,
+                 f"a bad LSMD_TODAY is refused: exit {proc.returncode} {proc.stderr.strip()!r}")
 
 
 def nix_parses(r, label, text):
@@ -335,6 +400,10 @@ def main():
         raise SystemExit(__doc__)
     binary, fixtures, group = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
     os.chdir(fixtures)
+    # The machine's own /etc/lsm-doctor.toml must not change any output.
+    os.environ["LSMD_DEFAULT_CONFIG"] = os.path.join(fixtures, "no-such-lsm-doctor.toml")
+    # Outputs that name today's date stay the same on every day.
+    os.environ["LSMD_TODAY"] = "2026-11-23"
     r = Runner(binary)
     {"golden": group_golden, "usage": group_usage, "hostile": group_hostile}[group](r)
     if r.failures:

@@ -2,7 +2,8 @@
 """Shell completions (completions/): each file loads in its shell and
 completes commands, --target values and check ids; every option of
 `lsm-doctor [COMMAND] --help` appears in every completion file (no drift);
-`cmake --install` puts them where bash-completion, zsh and fish look.
+`cmake --install` puts them where bash-completion, zsh and fish look (and
+the manual pages in man1 and man5).
 
 A shell that is not installed is skipped with the reason; exits 77 when no
 shell could be tried.
@@ -114,7 +115,8 @@ def check_install(build_dir, env):
         expect(run.returncode == 0, f"cmake --install ({run.stderr.strip()[:200]})")
         for rel in ("usr/share/bash-completion/completions/lsm-doctor",
                     "usr/share/zsh/vendor-completions/_lsm-doctor",
-                    "usr/share/fish/vendor_completions.d/lsm-doctor.fish"):
+                    "usr/share/fish/vendor_completions.d/lsm-doctor.fish",
+                    "usr/share/man/man1/lsm-doctor.1", "usr/share/man/man5/lsm-doctor.toml.5"):
             expect(os.path.isfile(os.path.join(dest, rel)), f"installed: /{rel}")
 
 

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "fixtures"))
 from run_fixture import scenario_command  # noqa: E402
 
 SEED = "seed-nixos-6.18-bpf-first"
+WAIVERS = "config-waivers"
 # Bytes a hostile or broken host can put where outputs quote them: the
 # release becomes a Prometheus label and a JUnit property, the command line
 # an XML attribute (control characters, invalid UTF-8, U+FFFF included).
@@ -126,6 +127,14 @@ def group_sarif(r):
     r.expect(any(uri.endswith("dmesg.txt") and line == 12 for uri, line in located),
              f"seed: the flood points at dmesg.txt line 12: {located}")
     r.expect(flood["level"] == "error" and flood["kind"] == "fail", "seed: flood is an error")
+    # Waived results carry an external suppression with the waiver's reason.
+    waivers = json.loads(r.report(WAIVERS, "sarif"))["runs"][0]["results"]
+    suppressed = {res["ruleId"]: res["suppressions"] for res in waivers if "suppressions" in res}
+    r.expect(sorted(suppressed) == ["audit.log.backlog-overflow", "audit.status.lost",
+                                    "audit.status.no-daemon"]
+             and all(s[0]["kind"] == "external" and s[0]["justification"]
+                     for s in suppressed.values()),
+             f"{WAIVERS}: waived results are suppressed (external, with the reason): {suppressed}")
 
 
 def group_junit(r):
@@ -145,9 +154,11 @@ def group_junit(r):
             r.expect(sorted(c.name for c in cases) == sorted(r.check_ids),
                      f"{scenario}: one test case per check")
             report = json.loads(r.report(scenario, "json"))
-            failing = sum(1 for f in report["findings"] if f["status"] == "fail")
+            # A waived finding is skipped whatever its status.
+            failing = sum(1 for f in report["findings"]
+                          if f["status"] == "fail" and "waiver" not in f)
             skipped = sum(1 for f in report["findings"]
-                          if f["status"] in ("unknown", "not-applicable"))
+                          if f["status"] in ("unknown", "not-applicable") or "waiver" in f)
             r.expect(suites.failures == failing and suites.skipped == skipped,
                      f"{scenario}: junitparser reads {suites.failures} failures and "
                      f"{suites.skipped} skipped, the report has {failing} and {skipped}")
@@ -171,6 +182,10 @@ def group_prometheus(r):
     seed = r.report(SEED, "prometheus").decode()
     r.expect('lsm_doctor_kernel_log_signature_lines{signature="subj-ctx-error"} 53' in seed,
              "seed: 53 subject context error lines")
+    waived = r.report(WAIVERS, "prometheus").decode()
+    r.expect('lsm_doctor_check_waived{check="audit.status.lost"} 1' in waived
+             and 'lsm_doctor_check_waived{check="audit.status.failure-panic"} 0' in waived,
+             f"{WAIVERS}: lsm_doctor_check_waived is 1 for waived checks only")
     hostile = r.report(r.hostile, "prometheus").decode()
     r.expect('kernel="6.18.0-\\"evil\\"\\\\x\\n{a=\\"b\\"} 1 </x>&amp;"' in hostile,
              "hostile: quotes, backslashes and newlines are escaped in label values")
