@@ -9,6 +9,8 @@ namespace lsmdoctor {
 
 void write_stack_json(JsonWriter& json, const Facts& facts, const Knowledge& knowledge);
 void write_audit_log_json(JsonWriter& json, const Fact<AuditLogSummary>& fact);
+void write_audit_rules_json(JsonWriter& json, const Fact<AuditRules>& files,
+                            const Fact<LoadedAuditRules>& loaded);
 
 namespace {
 
@@ -186,6 +188,7 @@ std::string render_json(const Report& r) {
   write_audit_json(json, r.facts.audit_status);
   write_journal_json(json, r.facts.journal);
   write_audit_log_json(json, r.facts.audit_log);
+  write_audit_rules_json(json, r.facts.audit_rules, r.facts.audit_rules_loaded);
   json.key("facts").begin_object();
   write_fact(json, "kernel_release", r.facts.kernel);
   write_fact(json, "cmdline", r.facts.cmdline);
@@ -196,6 +199,8 @@ std::string render_json(const Report& r) {
   write_fact(json, "audit_failure_mode", r.facts.audit_failure_mode);
   write_fact(json, "journal", r.facts.journal);
   write_fact(json, "audit_log", r.facts.audit_log);
+  write_fact(json, "audit_rules", r.facts.audit_rules);
+  write_fact(json, "audit_rules_loaded", r.facts.audit_rules_loaded);
   json.end_object();
   json.key("findings").begin_array();
   for (const auto& f : r.findings)

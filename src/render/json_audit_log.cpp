@@ -65,3 +65,62 @@ void write_audit_log_json(JsonWriter& json, const Fact<AuditLogSummary>& fact) {
 }
 
 } // namespace lsmdoctor
+
+namespace lsmdoctor {
+
+namespace {
+
+void write_rule(JsonWriter& json, const AuditRuleLine& rule) {
+  json.begin_object();
+  json.field("file", rule.file).field("line", rule.line).field("text", rule.text);
+  if (!rule.list.empty())
+    json.field("list", rule.list).field("action", rule.action);
+  json.string_array("syscalls", rule.syscalls);
+  if (!rule.path.empty())
+    json.field("path", rule.path);
+  json.key("fields").begin_array();
+  for (const auto& f : rule.fields)
+    json.begin_object()
+        .field("name", f.name)
+        .field("op", f.op)
+        .field("value", f.value)
+        .end_object();
+  json.end_array();
+  json.string_array("keys", rule.keys);
+  json.end_object();
+}
+
+} // namespace
+
+// The rules files the boot loads and the rules the kernel has loaded, each
+// with known/reason like a fact.
+void write_audit_rules_json(JsonWriter& json, const Fact<AuditRules>& files,
+                            const Fact<LoadedAuditRules>& loaded) {
+  json.key("audit_rules").begin_object();
+  json.key("files").begin_object();
+  json.field("known", files.is_known());
+  if (files.is_known()) {
+    json.field("how_found", files->how_found);
+    json.string_array("paths", files->files);
+    json.field("lines", static_cast<std::uint64_t>(files->lines.size()));
+    json.field("problems", static_cast<std::uint64_t>(files->problems.size()));
+  } else {
+    json.field("reason", files.reason());
+  }
+  json.end_object();
+  json.key("loaded").begin_object();
+  json.field("known", loaded.is_known());
+  if (loaded.is_known()) {
+    json.field("source", loaded.from().source);
+    json.key("rules").begin_array();
+    for (const auto& rule : loaded->rules)
+      write_rule(json, rule);
+    json.end_array();
+  } else {
+    json.field("reason", loaded.reason());
+  }
+  json.end_object();
+  json.end_object();
+}
+
+} // namespace lsmdoctor

@@ -98,6 +98,8 @@ def boot_once(doctor, work, name, kernel, scenario, append, from_log=False):
         extra += f" lsmd.pause={scenario['pause']}"
     if scenario.get("securityfs") is False:
         extra += " lsmd.securityfs=0"
+    if scenario.get("rules"):
+        extra += " lsmd.rules=1"
     full = f"{append} {extra}".strip()
     started = time.monotonic()
     text = vmlib.boot(kernel, initramfs, full, log, scenario.get("timeout", 120))
@@ -202,6 +204,22 @@ def truth_diffs(boot, expect):
                 diffs.append(f"{check_id}: {field} lacks {want[key]!r}: {f.get(field)!r}")
     if "no_errors" in expect and expect["no_errors"] and errors_found:
         diffs.append(f"error findings: {errors_found}")
+    # The loaded rules: the doctor's AUDIT_LIST_RULES read against auditctl -l,
+    # line for line.
+    if "auditctl-l" in boot.s:
+        truth = [l for l in boot.s["auditctl-l"].splitlines() if l.strip()]
+        loaded = (boot.report.get("audit_rules") or {}).get("loaded") or {}
+        got = [r["text"] for r in loaded.get("rules", [])]
+        if vmlib.command_rc(boot.s.get("auditctl-R", "")) != 0:
+            diffs.append(f"auditctl -R failed: {boot.s.get('auditctl-R')!r}")
+        elif not loaded.get("known"):
+            diffs.append(f"the loaded rules are unknown: {loaded.get('reason')}")
+        elif got != truth:
+            diffs.append("the loaded rules differ from auditctl -l:\n  doctor:   " +
+                         "\n            ".join(got) + "\n  auditctl: " +
+                         "\n            ".join(truth))
+        elif expect.get("loaded_rules") is not None and len(got) != expect["loaded_rules"]:
+            diffs.append(f"{len(got)} loaded rules, expected {expect['loaded_rules']}")
     return diffs
 
 

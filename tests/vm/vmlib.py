@@ -327,6 +327,23 @@ section auditctl-s; auditctl -s 2>&1; echo "rc=$?"
 section auditctl-b; auditctl -b 8192 2>&1; echo "rc=$?"
 section audit-status; auditctl -s 2>&1; echo "rc=$?"
 section dmesg; dmesg
+# Rules the kernel keeps loaded while the doctor runs, as auditctl lists them.
+if [ "$(opt lsmd.rules 0)" = 1 ]; then
+  mkdir -p /tmp/watched
+  cat >/tmp/lsmd.rules <<'RULES'
+-a always,exit -F arch=b64 -S openat,open -F auid>=1000 -F auid!=-1 -F key=lsmd-a
+-w /init -p wa -k init
+-w /tmp/watched/ -p rwxa
+-a always,exit -F arch=b32 -S all -F exit=-EACCES -k access
+-a never,exclude -F msgtype=CWD
+-a always,exit -F dir=/tmp/watched -F perm=w -F key=dirrule
+-a always,exit -F arch=b64 -S unlink -F path=/init -F key=init-unlink
+-a always,user -F uid=1000
+-a always,exit -F arch=b64 -S mount -F success=0 -F a0=5
+RULES
+  section auditctl-R; auditctl -R /tmp/lsmd.rules 2>&1; echo "rc=$?"
+  section auditctl-l; auditctl -l 2>&1
+fi
 lsm-doctor check --format json >/tmp/check.json 2>/tmp/check.err
 rc=$?
 section check; cat /tmp/check.json
