@@ -12,7 +12,7 @@
 namespace lsmdoctor::checks {
 namespace {
 
-constexpr const char* kFloodRange = "lsmprop-first-hook";
+constexpr const char* kFloodRange = kSecctxDefectRange;
 
 // "; not affected: ...; NixOS: boot.kernelPackages = ...;" from the range.
 std::string kernel_choice(const KernelRange* range) {

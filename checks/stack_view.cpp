@@ -47,7 +47,7 @@ std::uint64_t context_error_count(const Facts& facts) {
 
 bool in_secctx_defect_range(const Facts& facts, const Knowledge& knowledge,
                             std::string& range_text) {
-  const KernelRange* range = knowledge.range("lsmprop-first-hook");
+  const KernelRange* range = knowledge.range(kSecctxDefectRange);
   if (!range || !facts.kernel.is_known())
     return false;
   bool affected =

@@ -29,6 +29,10 @@ std::vector<std::string> secctx_modules(const std::vector<std::string>& order,
 // (0 when the log is unknown).
 std::uint64_t context_error_count(const Facts& facts);
 
+// The knowledge's kernel range where a module ordered after bpf no longer
+// gives audit its contexts.
+inline constexpr const char* kSecctxDefectRange = "lsmprop-first-hook";
+
 // Whether the kernel is in the release range where a module ordered after
 // bpf no longer gives audit its contexts (knowledge: lsmprop-first-hook);
 // `range_text` describes the range. False when the release is unknown.

@@ -49,6 +49,20 @@ std::string render_staged(const Plan& plan, std::string_view indent) {
   return out;
 }
 
+std::string render_kernel_change(const Plan& plan, std::string_view indent) {
+  std::string out;
+  for (const auto& a : plan.pending()) {
+    if (a.kernel.empty())
+      continue;
+    out += fmt::format("{}Install a kernel outside {} from the distribution's kernel packages\n",
+                       indent, comment_safe(a.kernel.outside));
+    out +=
+        fmt::format("{}({}) and boot it by default;\n", indent, comment_safe(a.kernel.unaffected));
+    out += fmt::format("{}the kernel command line stays as it is.\n", indent);
+  }
+  return out;
+}
+
 std::vector<CmdlineParam> apply_edits(const std::vector<CmdlineParam>& params,
                                       const std::vector<Action>& actions) {
   CmdlineEdit edit = merged_edit(actions);
@@ -82,7 +96,7 @@ std::vector<CmdlineParam> apply_edits(const std::vector<CmdlineParam>& params,
 std::string render_cmdline(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out = render_staged(plan);
+  std::string out = render_staged(plan) + render_kernel_change(plan);
   std::vector<Action> pending = plan.pending();
   if (merged_edit(pending).empty())
     return out;

@@ -10,7 +10,7 @@ namespace lsmdoctor::remedies {
 std::string render_grub(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out = render_staged(plan);
+  std::string out = render_staged(plan) + render_kernel_change(plan);
   CmdlineEdit edit = merged_edit(plan.pending());
   if (edit.empty())
     return out;

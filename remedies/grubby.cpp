@@ -29,7 +29,7 @@ std::string grubby_command(const CmdlineEdit& edit) {
 std::string render_grubby(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out = render_staged(plan);
+  std::string out = render_staged(plan) + render_kernel_change(plan);
   std::vector<Action> pending = plan.pending();
   CmdlineEdit edit = merged_edit(pending);
   if (edit.empty())

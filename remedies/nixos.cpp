@@ -7,6 +7,7 @@
 #include "render/quote.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace lsmdoctor::remedies {
@@ -52,6 +53,42 @@ void lsm_setting(std::string& out, const Action& a, const Plan& plan) {
   out += fmt::format("  security.lsm = lib.mkForce [{} ];\n", list);
 }
 
+// Whether `value` is an attribute path of pkgs ("pkgs.linuxPackages_6_12"):
+// the knowledge's value goes into Nix only then (a --knowledge directory
+// may hold anything).
+bool pkgs_attribute(const std::string& value) {
+  if (value.rfind("pkgs.", 0) != 0 || value.size() == 5 || value.back() == '.')
+    return false;
+  for (std::size_t i = 5; i < value.size(); ++i) {
+    char c = value[i];
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+              (c == '.' && value[i - 1] != '.');
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+// boot.kernelPackages for a kernel change, with why and the citation.
+void kernel_setting(std::string& out, const Action& a) {
+  out += fmt::format("  # {}\n", comment_safe(a.why));
+  out += fmt::format("  # Releases outside {}: {}.\n", comment_safe(a.kernel.outside),
+                     comment_safe(a.kernel.unaffected));
+  out += fmt::format("  # Source: {}\n", comment_safe(a.kernel.source));
+  if (pkgs_attribute(a.kernel.nixos_kernel_packages))
+    out += fmt::format("  boot.kernelPackages = {};\n", a.kernel.nixos_kernel_packages);
+  else
+    out += "  # Set boot.kernelPackages to a kernel series outside the range.\n";
+}
+
+// The module's arguments: pkgs only when a value names a package.
+std::string module_head(const Plan& plan) {
+  for (const auto& a : plan.pending())
+    if (pkgs_attribute(a.kernel.nixos_kernel_packages))
+      return "{ lib, pkgs, ... }:\n{\n";
+  return "{ lib, ... }:\n{\n";
+}
+
 std::string failure_mode(int failure) {
   return failure == 0 ? "silent" : failure == 2 ? "panic" : "printk";
 }
@@ -65,6 +102,8 @@ std::string module_body(const Plan& plan, bool nixos_host, bool disable_audit) {
       continue;
     if (!a.lsm_order.empty() && nixos_host)
       lsm_setting(body, a, plan);
+    if (!a.kernel.empty())
+      kernel_setting(body, a);
     for (const auto& p : a.cmdline.set) {
       if (param_name_equal(p.key, "lsm") && nixos_host)
         continue;
@@ -111,7 +150,7 @@ std::string module_body(const Plan& plan, bool nixos_host, bool disable_audit) {
 std::string render_nixos(const Plan& plan, bool nixos_host) {
   if (plan.empty())
     return "";
-  return "{ lib, ... }:\n{\n" + module_body(plan, nixos_host, false) + "}\n";
+  return module_head(plan) + module_body(plan, nixos_host, false) + "}\n";
 }
 
 std::string render_nixos_module(const Plan& plan, const std::vector<Finding>& findings,
@@ -132,7 +171,7 @@ std::string render_nixos_module(const Plan& plan, const std::vector<Finding>& fi
       out += fmt::format("#     {}: {}\n", comment_safe(where), comment_safe(e.excerpt));
     }
   }
-  out += "{ lib, ... }:\n{\n" + module_body(plan, true, options.disable_audit) + "}\n";
+  out += module_head(plan) + module_body(plan, true, options.disable_audit) + "}\n";
   return out;
 }
 

@@ -104,61 +104,105 @@ std::optional<Action> backlog_action(const Facts& facts, const std::vector<Findi
   return a;
 }
 
-std::optional<Action> reenable_audit_action(const Facts& facts,
-                                            const std::vector<Finding>& findings) {
-  const Finding* disabled = failed(findings, "audit.kernel.disabled");
-  if (!disabled || !facts.cmdline.is_known() || !facts.cmdline->last("audit"))
+// An action with fixed wording that answers one failed check: the table
+// below is the whole of each one. `applies` (when set) says whether the
+// facts allow it; `fill` adds its payload (edit, audit settings, service).
+struct FixedAction {
+  std::string_view finding;
+  std::string_view id;
+  ActionKind kind;
+  std::string_view summary;
+  std::string_view why;
+  bool reboot;
+  Disruption level;
+  std::string_view disruption;
+  std::string_view lost;
+  std::string_view undo;
+  std::string_view also_verified; // a second check that should pass afterwards
+  bool (*applies)(const Facts&);
+  void (*fill)(Action&);
+};
+
+// In plan order.
+constexpr FixedAction kFixedActions[] = {
+    {"audit.kernel.disabled", "audit-enable", ActionKind::kernel_cmdline,
+     "set audit=1 (audit was turned off at boot)",
+     "audit=0 hides every security event; with the module order fixed, audit works", true,
+     Disruption::medium, "one reboot; auditd and audit rules start working again",
+     "nothing; audit records are produced again (disk use for /var/log/audit)",
+     "set audit=0 again and reboot", "audit.log.subj-ctx-errors",
+     [](const Facts& facts) { return facts.cmdline.is_known() && facts.cmdline->last("audit"); },
+     [](Action& a) {
+       a.cmdline.set.push_back({"audit", "1"});
+     }},
+    {"audit.status.failure-panic", "audit-failure-printk", ActionKind::audit_config,
+     "set the audit failure mode to printk (-f 1)",
+     "in panic mode every failed audit context lookup panics the kernel", false, Disruption::low,
+     "none; applies when the audit rules are loaded",
+     "the guarantee that the kernel stops when audit fails (failures are logged instead)",
+     "set -f 2 again in the audit rules and load them", "", nullptr,
+     [](Action& a) { a.audit.failure = 1; }},
+    {"audit.status.no-daemon", "auditd-enable", ActionKind::service,
+     "enable and start the audit daemon (systemctl enable --now auditd)",
+     "without a daemon audit records go to the kernel log, rate limited, and are lost", false,
+     Disruption::low, "none; records go to /var/log/audit instead of the kernel log",
+     "nothing; disk space for /var/log/audit", "systemctl disable --now auditd", "", nullptr,
+     [](Action& a) { a.enable_service = "auditd"; }},
+};
+
+std::optional<Action> fixed_action(const FixedAction& fixed, const Facts& facts,
+                                   const std::vector<Finding>& findings) {
+  if (!failed(findings, fixed.finding) || (fixed.applies && !fixed.applies(facts)))
     return std::nullopt;
   Action a;
-  a.id = "audit-enable";
-  a.summary = "set audit=1 (audit was turned off at boot)";
-  a.why = "audit=0 hides every security event; with the module order fixed, audit works";
-  a.finding_ids.emplace_back("audit.kernel.disabled");
-  a.cmdline.set.push_back({"audit", "1"});
+  a.id = fixed.id;
+  a.kind = fixed.kind;
+  a.summary = fixed.summary;
+  a.why = fixed.why;
+  a.finding_ids.emplace_back(fixed.finding);
+  a.reboot = fixed.reboot;
+  a.disruption_level = fixed.level;
+  a.disruption = fixed.disruption;
+  a.lost = fixed.lost;
+  a.verify_expect.emplace_back(fixed.finding);
+  if (!fixed.also_verified.empty())
+    a.verify_expect.emplace_back(fixed.also_verified);
+  a.undo = fixed.undo;
+  fixed.fill(a);
+  return a;
+}
+
+// Another kernel, when the diagnosis of the context errors ranks a defect of
+// the running release first (the order is right, so reordering cannot help)
+// and the knowledge names releases outside the range and cites them.
+std::optional<Action> kernel_change_action(const Knowledge& knowledge,
+                                           const std::vector<Finding>& findings) {
+  const Finding* errors = failed(findings, "audit.log.subj-ctx-errors");
+  if (!errors || errors->hypotheses.empty() || errors->hypotheses.front().id != "kernel-defect")
+    return std::nullopt;
+  const KernelRange* range = knowledge.range(checks::kSecctxDefectRange);
+  if (!range || range->unaffected.empty() || range->source.empty())
+    return std::nullopt;
+  const Hypothesis& defect = errors->hypotheses.front();
+  Action a;
+  a.id = "kernel-change";
+  a.kind = ActionKind::kernel_package;
+  std::string outside = range->fixed.empty()
+                            ? range->introduced + " and newer"
+                            : fmt::format("{} up to {}", range->introduced, range->fixed);
+  a.kernel = {range->id, outside, range->unaffected, range->nixos_kernel_packages, range->source};
+  a.summary = fmt::format("boot a kernel outside {}: {}", outside, range->unaffected);
+  a.why = defect.summary;
+  a.finding_ids.emplace_back("audit.log.subj-ctx-errors");
   a.reboot = true;
-  a.disruption_level = Disruption::medium;
-  a.disruption = "one reboot; auditd and audit rules start working again";
-  a.lost = "nothing; audit records are produced again (disk use for /var/log/audit)";
-  a.verify_expect = {"audit.kernel.disabled", "audit.log.subj-ctx-errors"};
-  a.undo = "set audit=0 again and reboot";
-  return a;
-}
-
-std::optional<Action> failure_mode_action(const std::vector<Finding>& findings) {
-  if (!failed(findings, "audit.status.failure-panic"))
-    return std::nullopt;
-  Action a;
-  a.id = "audit-failure-printk";
-  a.kind = ActionKind::audit_config;
-  a.summary = "set the audit failure mode to printk (-f 1)";
-  a.why = "in panic mode every failed audit context lookup panics the kernel";
-  a.finding_ids.emplace_back("audit.status.failure-panic");
-  a.audit.failure = 1;
-  a.reboot = false;
-  a.disruption_level = Disruption::low;
-  a.disruption = "none; applies when the audit rules are loaded";
-  a.lost = "the guarantee that the kernel stops when audit fails (failures are logged instead)";
-  a.verify_expect = {"audit.status.failure-panic"};
-  a.undo = "set -f 2 again in the audit rules and load them";
-  return a;
-}
-
-std::optional<Action> auditd_action(const std::vector<Finding>& findings) {
-  if (!failed(findings, "audit.status.no-daemon"))
-    return std::nullopt;
-  Action a;
-  a.id = "auditd-enable";
-  a.kind = ActionKind::service;
-  a.summary = "enable and start the audit daemon (systemctl enable --now auditd)";
-  a.why = "without a daemon audit records go to the kernel log, rate limited, and are lost";
-  a.finding_ids.emplace_back("audit.status.no-daemon");
-  a.enable_service = "auditd";
-  a.reboot = false;
-  a.disruption_level = Disruption::low;
-  a.disruption = "none; records go to /var/log/audit instead of the kernel log";
-  a.lost = "nothing; disk space for /var/log/audit";
-  a.verify_expect = {"audit.status.no-daemon"};
-  a.undo = "systemctl disable --now auditd";
+  a.disruption_level = Disruption::high;
+  a.disruption = "a reboot into another kernel series: drivers, features and fixes of the "
+                 "newer releases go with it";
+  a.lost = "what the newer kernel series brought (hardware support, features); audit works "
+           "again";
+  a.verify_expect = {"audit.log.subj-ctx-errors"};
+  a.undo = "boot the previous kernel again (select it in the boot menu, or revert the kernel "
+           "package)";
   return a;
 }
 
@@ -255,12 +299,11 @@ Plan make_plan(const Facts& facts, const Knowledge& knowledge,
     plan.actions.push_back(std::move(*a));
   if (auto a = backlog_action(facts, findings))
     plan.actions.push_back(std::move(*a));
-  if (auto a = reenable_audit_action(facts, findings))
+  if (auto a = kernel_change_action(knowledge, findings))
     plan.actions.push_back(std::move(*a));
-  if (auto a = failure_mode_action(findings))
-    plan.actions.push_back(std::move(*a));
-  if (auto a = auditd_action(findings))
-    plan.actions.push_back(std::move(*a));
+  for (const auto& fixed : kFixedActions)
+    if (auto a = fixed_action(fixed, facts, findings))
+      plan.actions.push_back(std::move(*a));
   for (auto& a : plan.actions) {
     if (a.verify.empty())
       a.verify = verify_text(a);

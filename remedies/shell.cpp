@@ -150,6 +150,9 @@ std::string render_shell(const Plan& plan, std::string_view tool_version) {
          "# prints what it would do. LSM_DOCTOR_ROOT=DIR edits the files under DIR\n"
          "# instead of / (an image being prepared).\n#\n";
   std::string staged = render_staged(plan, "#   ");
+  std::string kernel = render_kernel_change(plan, "#   ");
+  if (!kernel.empty())
+    out += "# Not done by this script (it edits command lines only):\n" + kernel + "#\n";
   if (!staged.empty())
     out += "# Already configured, not booted yet:\n" + staged + "#\n";
   int n = 0;
@@ -165,7 +168,10 @@ std::string render_shell(const Plan& plan, std::string_view tool_version) {
   out += "set -eu\n\n";
   CmdlineEdit edit = merged_edit(pending);
   if (edit.empty()) {
-    out += "echo 'nothing to change: the plan is staged; reboot to apply it'\n";
+    out += kernel.empty()
+               ? "echo 'nothing to change: the plan is staged; reboot to apply it'\n"
+               : "echo 'nothing to change on the command line: install and boot the kernel "
+                 "named at the top'\n";
     return out;
   }
   std::string set_params;

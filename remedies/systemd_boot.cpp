@@ -12,7 +12,7 @@ namespace lsmdoctor::remedies {
 std::string render_systemd_boot(const Plan& plan) {
   if (plan.empty())
     return "";
-  std::string out = render_staged(plan);
+  std::string out = render_staged(plan) + render_kernel_change(plan);
   std::vector<Action> pending = plan.pending();
   if (merged_edit(pending).empty())
     return out;

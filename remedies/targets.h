@@ -20,6 +20,10 @@ CmdlineEdit merged_undo(const std::vector<Action>& actions);
 // One line per staged action: "staged, reboot to apply: SUMMARY (in SOURCES)".
 std::string render_staged(const Plan& plan, std::string_view indent = "  ");
 
+// One paragraph per pending kernel change: which releases to install and
+// boot (the targets that only edit a command line cannot do it).
+std::string render_kernel_change(const Plan& plan, std::string_view indent = "  ");
+
 // Old and new kernel command line.
 std::string render_cmdline(const Plan& plan);
 // /etc/default/grub edit and the regeneration commands.

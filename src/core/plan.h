@@ -20,7 +20,18 @@ struct CmdlineEdit {
   bool empty() const { return set.empty() && remove.empty(); }
 };
 
-enum class ActionKind { kernel_cmdline, audit_config, service };
+enum class ActionKind { kernel_cmdline, audit_config, service, kernel_package };
+
+// Another kernel to boot: releases outside a kernel range of the knowledge
+// files, with the values the knowledge cites (never made up here).
+struct KernelChange {
+  std::string range;                 // kernel range id, "lsmprop-first-hook"
+  std::string outside;               // "6.18 and newer": the range left behind
+  std::string unaffected;            // "6.17 and older, e.g. the 6.12 and 6.6 LTS series"
+  std::string nixos_kernel_packages; // "pkgs.linuxPackages_6_12"
+  std::string source;                // the range's citation
+  bool empty() const { return range.empty(); }
+};
 
 // Audit settings that the audit rules files load (auditctl -b, -f).
 struct AuditSettings {
@@ -45,6 +56,7 @@ struct Action {
   std::vector<std::string> lsm_order; // the full new lsm= order, when this action sets it
   AuditSettings audit;                // settings for the audit rules files
   std::string enable_service;         // a unit to enable and start ("auditd")
+  KernelChange kernel;                // a kernel to boot instead (kind kernel_package)
   bool reboot = true;
   Disruption disruption_level = Disruption::medium;
   std::string disruption; // what changes for running services

@@ -135,9 +135,10 @@ void write_cmdline_edit(JsonWriter& json, const char* key, const CmdlineEdit& ed
 void write_action(JsonWriter& json, const Action& a) {
   json.begin_object();
   json.field("id", a.id)
-      .field("kind", a.kind == ActionKind::kernel_cmdline ? "kernel-cmdline"
-                     : a.kind == ActionKind::audit_config ? "audit-config"
-                                                          : "service")
+      .field("kind", a.kind == ActionKind::kernel_cmdline   ? "kernel-cmdline"
+                     : a.kind == ActionKind::audit_config   ? "audit-config"
+                     : a.kind == ActionKind::kernel_package ? "kernel-package"
+                                                            : "service")
       .field("summary", a.summary)
       .field("why", a.why);
   json.string_array("finding_ids", a.finding_ids);
@@ -154,6 +155,14 @@ void write_action(JsonWriter& json, const Action& a) {
   }
   if (!a.enable_service.empty())
     json.field("enable_service", a.enable_service);
+  if (!a.kernel.empty()) {
+    json.key("kernel").begin_object();
+    json.field("range", a.kernel.range).field("unaffected", a.kernel.unaffected);
+    if (!a.kernel.nixos_kernel_packages.empty())
+      json.field("nixos_kernel_packages", a.kernel.nixos_kernel_packages);
+    json.field("source", a.kernel.source);
+    json.end_object();
+  }
   json.field("reboot", a.reboot).field("disruption_level", to_string(a.disruption_level));
   json.field("disruption", a.disruption).field("lost", a.lost);
   json.field("verify", a.verify).field("verify_command", a.verify_command);

@@ -4,5 +4,12 @@
 (import module) {
   lib = import ./lib.nix;
   config = { };
-  pkgs = { };
+  # The kernel package sets a module may name (boot.kernelPackages), each
+  # evaluating to its own name.
+  pkgs = builtins.listToAttrs (
+    map (name: {
+      inherit name;
+      value = name;
+    }) [ "linuxPackages_6_1" "linuxPackages_6_6" "linuxPackages_6_12" ]
+  );
 }

@@ -296,3 +296,77 @@ TEST_CASE("make_plan: audit settings and the audit daemon", "[remedies][plan]") 
   CHECK(nix.find("security.audit.backlogLimit = 8192;") != std::string::npos);
   CHECK(nix.find("security.auditd.enable = true;") != std::string::npos);
 }
+
+namespace {
+
+// Context errors although apparmor comes before bpf, on 6.18: the diagnosis
+// ranks a defect of the kernel range first.
+Facts right_order_flood(const std::string& release = "6.18.2") {
+  Facts facts = seed_facts();
+  facts.kernel = kernel(release);
+  facts.cmdline = cmdline("lsm=landlock,yama,apparmor,bpf audit=1");
+  facts.active_lsms = active("capability,landlock,yama,apparmor,bpf");
+  return facts;
+}
+
+} // namespace
+
+TEST_CASE("make_plan: another kernel when the kernel range is the first cause",
+          "[remedies][kernel]") {
+  Plan plan = plan_for(right_order_flood());
+  const Action* a = action(plan, "kernel-change");
+  REQUIRE(a != nullptr);
+  CHECK(plan.actions.size() == 1);
+  CHECK(a->kind == ActionKind::kernel_package);
+  CHECK(a->kernel.range == "lsmprop-first-hook");
+  CHECK(a->kernel.outside == "6.18 and newer");
+  CHECK(a->kernel.unaffected == knowledge().range("lsmprop-first-hook")->unaffected);
+  CHECK(a->kernel.nixos_kernel_packages == "pkgs.linuxPackages_6_12");
+  CHECK(a->kernel.source.find("a59076f2669e") != std::string::npos);
+  CHECK(a->cmdline.empty());
+  CHECK(a->reboot);
+  CHECK(a->verify_expect == Names{"audit.log.subj-ctx-errors"});
+
+  std::string nixos = remedies::render_nixos(plan, true);
+  CHECK(nixos.rfind("{ lib, pkgs, ... }:\n", 0) == 0);
+  CHECK(nixos.find("  boot.kernelPackages = pkgs.linuxPackages_6_12;\n") != std::string::npos);
+  CHECK(nixos.find("  # Source: a59076f2669e") != std::string::npos);
+  for (const std::string& target :
+       {remedies::render_cmdline(plan), remedies::render_grub(plan), remedies::render_grubby(plan),
+        remedies::render_systemd_boot(plan), remedies::render_shell(plan, "test")}) {
+    CHECK(target.find("Install a kernel outside 6.18 and newer") != std::string::npos);
+    CHECK(target.find("6.12") != std::string::npos);
+  }
+  CHECK(remedies::render_shell(plan, "test").find("install and boot the kernel") !=
+        std::string::npos);
+
+  SECTION("not when the order is wrong: reordering comes first") {
+    Plan seed = plan_for(seed_facts());
+    CHECK(action(seed, "kernel-change") == nullptr);
+    CHECK(remedies::render_nixos(seed, true).rfind("{ lib, ... }:\n", 0) == 0);
+  }
+  SECTION("not outside the range") {
+    CHECK(action(plan_for(right_order_flood("6.17.9")), "kernel-change") == nullptr);
+  }
+  SECTION("never without cited unaffected releases") {
+    Knowledge bare = knowledge();
+    for (auto& r : bare.kernel_ranges)
+      if (r.id == "lsmprop-first-hook")
+        r.unaffected.clear();
+    Facts facts = right_order_flood();
+    auto findings = run_checks(CheckContext{facts, bare});
+    CHECK(action(make_plan(facts, bare, findings), "kernel-change") == nullptr);
+  }
+  SECTION("a value that is no pkgs attribute stays out of the Nix code") {
+    Knowledge odd = knowledge();
+    for (auto& r : odd.kernel_ranges)
+      if (r.id == "lsmprop-first-hook")
+        r.nixos_kernel_packages = "pkgs.linux; security.audit.enable = false";
+    Facts facts = right_order_flood();
+    auto findings = run_checks(CheckContext{facts, odd});
+    std::string odd_nixos = remedies::render_nixos(make_plan(facts, odd, findings), true);
+    CHECK(odd_nixos.find("boot.kernelPackages =") == std::string::npos);
+    CHECK(odd_nixos.find("security.audit.enable") == std::string::npos);
+    CHECK(odd_nixos.rfind("{ lib, ... }:\n", 0) == 0);
+  }
+}
