@@ -7,7 +7,8 @@
     writes (`lsm-doctor nixos plan --from-json`) must be one `check --plan`
     reads, and the exit status and findings must be the expected ones;
   - `lsm-doctor nixos plan --file configuration.nix` runs nix-instantiate
-    with a stub <nixpkgs/nixos> on NIX_PATH and gives the same plan;
+    with a stub <nixpkgs/nixos> on NIX_PATH and gives the same plan, and
+    `--flake path:DIR#HOST` runs nix eval on a flake without inputs;
   - every nixos/*.nix parses.
 
 Usage: run_nix_preflight.py LSM_DOCTOR SOURCE_DIR
@@ -155,6 +156,34 @@ def check_file_command(r, binary, scratch):
              f"nixos plan --file of a missing file: exit {proc.returncode} (expected 65)")
 
 
+def check_flake_command(r, binary, scratch):
+    """nixos plan --flake: nix eval of a flake without inputs (no network)."""
+    if not shutil.which("nix"):
+        print("skip nixos plan --flake: nix is missing")
+        return
+    flake = os.path.join(scratch, "flake")
+    os.makedirs(flake)
+    with open(os.path.join(flake, "flake.nix"), "w", encoding="utf-8") as f:
+        f.write("{\n  outputs = { self }: {\n    nixosConfigurations.web-1.config =\n"
+                "      builtins.fromJSON (builtins.readFile ./values.json);\n  };\n}\n")
+    with open(os.path.join(flake, "values.json"), "w", encoding="utf-8") as f:
+        json.dump(SCENARIOS["apparmor-first-locked"][0], f)
+    out = os.path.join(scratch, "from-flake.toml")
+    proc = subprocess.run([binary, "nixos", "plan", "--flake", f"path:{flake}#web-1", "-o", out],
+                          capture_output=True, text=True, check=False)
+    if not r.expect(proc.returncode == 0 and os.path.exists(out),
+                    f"nixos plan --flake: exit {proc.returncode} {proc.stderr.strip()[-300:]!r}"):
+        return
+    got = findings(binary, out)
+    r.expect(got.get("audit.rules.immutable-early") == "pass" and
+             got.get("lsm.order.bpf-before-secctx") == "pass",
+             f"nixos plan --flake: the plan judges as the preflight's ({got})")
+    proc = subprocess.run([binary, "nixos", "plan", "--flake", f"path:{flake}#db"],
+                          capture_output=True, text=True, check=False)
+    r.expect(proc.returncode == 65 and "nix exited with status" in proc.stderr,
+             f"nixos plan --flake of a missing host: exit {proc.returncode} (expected 65)")
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
@@ -173,6 +202,7 @@ def main():
         for name, spec in SCENARIOS.items():
             run_scenario(r, binary, scratch, name, spec)
         check_file_command(r, binary, scratch)
+        check_flake_command(r, binary, scratch)
     if r.failures:
         print(f"{len(r.failures)} failed")
         return 1
