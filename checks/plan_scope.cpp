@@ -7,9 +7,10 @@ namespace lsmdoctor::checks {
 namespace {
 
 // Sorted. A check joins when everything it reads can be written in a plan.
-constexpr std::array<std::string_view, 5> kPlanChecks{
-    "audit.kernel.disabled", "lsm.order.bpf-before-secctx",   "lsm.secctx.multiple",
-    "lsm.stack.duplicate",   "lsm.stack.security-overridden",
+constexpr std::array<std::string_view, 7> kPlanChecks{
+    "audit.kernel.disabled",         "config.expect.audit-enabled", "config.expect.modules",
+    "lsm.order.bpf-before-secctx",   "lsm.secctx.multiple",         "lsm.stack.duplicate",
+    "lsm.stack.security-overridden",
 };
 
 } // namespace

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,9 +42,22 @@ struct Waiver {
   std::string where() const;
 };
 
+// [expect]: what CI requires of the examined (or planned) system. Each
+// expectation that is set becomes the finding of a config.expect.* check.
+struct Expectations {
+  std::optional<std::vector<std::string>> modules; // must be in the stack
+  std::optional<bool> audit;                       // audit must be enabled (false: disabled)
+  // Kernel log signature id (knowledge/signatures.toml) -> most lines tolerated.
+  std::map<std::string, std::uint64_t> max_signatures;
+  int modules_line = 0; // lines in the file, for evidence
+  int audit_line = 0;
+  std::map<std::string, int> max_signature_lines;
+};
+
 struct DoctorConfig {
   std::string file; // the file read; empty when none was
   std::vector<Waiver> waivers;
+  Expectations expect;
   LocalDate today; // the day waivers are judged against
 };
 

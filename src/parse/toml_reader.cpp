@@ -1,5 +1,6 @@
 #include "parse/toml_reader.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace lsmdoctor {
@@ -38,6 +39,20 @@ int TomlTable::line(std::string_view key) const {
 
 Error TomlTable::type_error(std::string_view key, std::string_view wanted) const {
   return make_error(fmt::format("{}: {} must be {}", where(key), name(key), wanted));
+}
+
+std::vector<std::string> TomlTable::keys() const {
+  std::vector<std::pair<toml::source_position, std::string>> keys;
+  for (const auto& [key, node] : table_)
+    keys.emplace_back(key.source().begin, std::string(key.str()));
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return a.first.line != b.first.line ? a.first.line < b.first.line
+                                        : a.first.column < b.first.column;
+  });
+  std::vector<std::string> out;
+  for (auto& key : keys)
+    out.push_back(std::move(key.second));
+  return out;
 }
 
 std::optional<Error> TomlTable::only(std::initializer_list<std::string_view> allowed) const {

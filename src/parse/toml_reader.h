@@ -51,6 +51,9 @@ public:
   // An array of tables ([[waiver]]); empty when absent.
   Result<std::vector<TomlTable>> tables(std::string_view key) const;
 
+  // The table's keys, in the order of the file.
+  std::vector<std::string> keys() const;
+
   // "NAME:LINE:COLUMN" of `key`'s value, or of the table when it is absent.
   std::string where(std::string_view key) const;
   std::string where() const;

@@ -4,8 +4,10 @@
 #include "parse/line_reader.h"
 #include "parse/toml_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fmt/format.h>
+#include <limits>
 #include <sys/stat.h>
 
 namespace lsmdoctor {
@@ -53,14 +55,60 @@ Result<Waiver> read_waiver(const TomlTable& table) {
   return w;
 }
 
+// "a, b, c" of the names of `items`.
+template <class T> std::string names_of(const std::vector<T>& items, std::string T::*name) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item.*name;
+  return out;
+}
+
+Result<bool> read_expect(const TomlTable& table, const Knowledge& knowledge, Expectations& out) {
+  if (auto bad = table.only({"modules", "audit", "max_signatures"}))
+    return *bad;
+  TRY(modules, table.strings("modules"));
+  if (modules) {
+    if (modules->empty())
+      return make_error(fmt::format("{}: {} must name at least one module (leave it out to expect "
+                                    "none)",
+                                    table.where("modules"), table.name("modules")));
+    for (const auto& name : *modules)
+      if (!knowledge.lsm(name))
+        return make_error(fmt::format("{}: {}: '{}' is not a security module (known: {})",
+                                      table.where("modules"), table.name("modules"), name,
+                                      names_of(knowledge.lsms, &LsmTrait::name)));
+    out.modules = std::move(*modules);
+    out.modules_line = table.line("modules");
+  }
+  TRY(audit, table.boolean("audit"));
+  if (audit) {
+    out.audit = *audit;
+    out.audit_line = table.line("audit");
+  }
+  TRY(limits, table.table("max_signatures"));
+  if (!limits)
+    return true;
+  for (const auto& id : limits->keys()) {
+    bool known = std::any_of(knowledge.signatures.begin(), knowledge.signatures.end(),
+                             [&](const LogSignature& s) { return s.id == id; });
+    if (!known)
+      return make_error(fmt::format("{}: {}: no kernel log signature '{}' (known: {})",
+                                    limits->where(id), limits->name(id), id,
+                                    names_of(knowledge.signatures, &LogSignature::id)));
+    TRY(limit, limits->integer(id, 0, std::numeric_limits<std::int64_t>::max()));
+    out.max_signatures[id] = static_cast<std::uint64_t>(*limit);
+    out.max_signature_lines[id] = limits->line(id);
+  }
+  return true;
+}
+
 } // namespace
 
 Result<DoctorConfig> parse_config(std::string_view text, const std::string& name,
                                   const Knowledge& knowledge) {
-  (void)knowledge;
   TRY(doc, parse_toml(text, name));
   TomlTable top(doc, name);
-  if (auto bad = top.only({"waiver"}))
+  if (auto bad = top.only({"waiver", "expect"}))
     return *bad;
   DoctorConfig config;
   config.file = name;
@@ -68,6 +116,11 @@ Result<DoctorConfig> parse_config(std::string_view text, const std::string& name
   for (const auto& table : waivers) {
     TRY(waiver, read_waiver(table));
     config.waivers.push_back(std::move(waiver));
+  }
+  TRY(expect, top.table("expect"));
+  if (expect) {
+    TRY(expect_ok, read_expect(*expect, knowledge, config.expect));
+    (void)expect_ok;
   }
   return config;
 }

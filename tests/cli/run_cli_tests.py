@@ -54,6 +54,8 @@ GOLDEN_TABLE = [
     ("check-config-waivers",
      ["check", "--fail-on", "warning", "--config", "config-waivers/lsm-doctor.toml"],
      "config-waivers", 0),
+    ("check-config-expect-unmet", ["check", "--config", "config-expect-unmet/lsm-doctor.toml"],
+     "config-expect-unmet", 1),
 ]
 
 

@@ -38,5 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   config->today = {2027, 1, 31};
   (void)lsmdoctor::apply_waivers(findings, *config, facts);
+  // Every check, the config.expect.* ones among them, runs on what was read.
+  (void)lsmdoctor::run_checks(lsmdoctor::CheckContext{facts, kKnowledge, &*config});
   return 0;
 }

@@ -117,3 +117,54 @@ TEST_CASE("examples/lsm-doctor.toml is a valid configuration", "[sources][config
   REQUIRE(parsed);
   CHECK(parsed->waivers.size() >= 2);
 }
+
+TEST_CASE("lsm-doctor.toml: [expect] modules, audit and signature limits", "[sources][config]") {
+  auto parsed = config("[expect]\n"
+                       "modules = [\"apparmor\", \"landlock\"]\n"
+                       "audit = true\n"
+                       "\n"
+                       "[expect.max_signatures]\n"
+                       "subj-ctx-error = 0\n"
+                       "\"audit-panic-suppressed\" = 10\n");
+  REQUIRE(parsed);
+  const Expectations& e = parsed->expect;
+  REQUIRE(e.modules);
+  CHECK(*e.modules == std::vector<std::string>{"apparmor", "landlock"});
+  CHECK(e.modules_line == 2);
+  CHECK(e.audit == true);
+  CHECK(e.audit_line == 3);
+  CHECK(e.max_signatures == std::map<std::string, std::uint64_t>{{"audit-panic-suppressed", 10},
+                                                                 {"subj-ctx-error", 0}});
+  CHECK(e.max_signature_lines.at("audit-panic-suppressed") == 7);
+
+  auto none = config("[[waiver]]\ncheck = \"audit.status.lost\"\nreason = \"x\"\n");
+  REQUIRE(none);
+  CHECK_FALSE(none->expect.modules);
+  CHECK_FALSE(none->expect.audit);
+  CHECK(none->expect.max_signatures.empty());
+}
+
+TEST_CASE("lsm-doctor.toml: [expect] errors name the file, line and column", "[sources][config]") {
+  CHECK(error_of("[expect]\nmodules = [\"apparmor\", \"apparrmor\"]\n")
+            .starts_with("lsm-doctor.toml:2:11: expect.modules: 'apparrmor' is not a security "
+                         "module (known: capability, "));
+  CHECK(error_of("[expect]\nmodules = []\n")
+            .starts_with("lsm-doctor.toml:2:11: expect.modules must name at least one module"));
+  CHECK(error_of("[expect]\nmodules = \"apparmor\"\n") ==
+        "lsm-doctor.toml:2:11: expect.modules must be an array of strings");
+  CHECK(error_of("[expect]\naudit = 1\n") ==
+        "lsm-doctor.toml:2:9: expect.audit must be true or false");
+  CHECK(error_of("[expect]\nauditd = true\n")
+            .starts_with("lsm-doctor.toml:2:1: unknown key 'expect.auditd'"));
+  CHECK(error_of("[expect.max_signatures]\naudit_log_subj_ctx = 0\n")
+            .starts_with("lsm-doctor.toml:2:22: expect.max_signatures.audit_log_subj_ctx: no "
+                         "kernel log signature 'audit_log_subj_ctx' (known: subj-ctx-error, "));
+  CHECK(error_of("[expect.max_signatures]\nsubj-ctx-error = -1\n") ==
+        "lsm-doctor.toml:2:18: expect.max_signatures.subj-ctx-error must be from 0 to "
+        "9223372036854775807, not -1");
+  CHECK(error_of("[expect.max_signatures]\nsubj-ctx-error = \"0\"\n")
+            .starts_with("lsm-doctor.toml:2:18: expect.max_signatures.subj-ctx-error must be an "
+                         "integer"));
+  CHECK(error_of("[expect]\nmax_signatures = 3\n") ==
+        "lsm-doctor.toml:2:18: expect.max_signatures must be a table");
+}
