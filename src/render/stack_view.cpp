@@ -124,7 +124,17 @@ std::string render_stack_text(const Facts& facts, const Knowledge& knowledge,
     row("kernel log", s.warn("unknown"), facts.kernel_log.reason());
   if (facts.audit_status.is_known())
     row("audit", facts.audit_status->summary(), facts.audit_status.from().source);
-  else
+  else if (facts.origin == Origin::plan && facts.audit_failure_mode.is_known()) {
+    // A plan has no status, only the failure mode it configures.
+    int mode = *facts.audit_failure_mode;
+    const Provenance& from = facts.audit_failure_mode.from();
+    row("audit",
+        fmt::format("failure={} ({}) planned", mode,
+                    mode == 0   ? "silent"
+                    : mode == 2 ? "panic"
+                                : "printk"),
+        from.line > 0 ? fmt::format("{}:{}", from.source, from.line) : from.source);
+  } else
     row("audit", s.warn("unknown"), facts.audit_status.reason());
   return out;
 }
