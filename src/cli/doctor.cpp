@@ -179,6 +179,11 @@ Result<Run> run_doctor(const Options& o, bool with_config) {
     run.facts.root = o.snapshot;
     run.facts.warnings.insert(run.facts.warnings.begin(), snapshot.warnings.begin(),
                               snapshot.warnings.end());
+    // collect keeps /etc/hostname out of the snapshot; its manifest names
+    // the host (or its replacement under --redact).
+    if (!run.facts.hostname.is_known() && snapshot.manifest && !snapshot.manifest->host.empty())
+      run.facts.hostname = Fact<std::string>::known(snapshot.manifest->host,
+                                                    {o.snapshot + ":.lsm-doctor/manifest.toml"});
   }
   judge_facts(run, false);
   run.plan = make_plan(run.facts, run.knowledge, run.findings);

@@ -255,6 +255,26 @@ def config_usage(r):
         proc = r.run(text, {**env, "LSMD_TODAY": "2027-02-01"})
         r.expect(f"waiver for audit.status.lost ({path}:2) expired on 2027-01-31" in proc.stdout,
                  "the text report names the expired waiver")
+        # A host scope under --snapshot: the manifest names the host.
+        snap = os.path.join(scratch, "snapshot")
+        shutil.copytree("config-waivers/root", snap)
+        os.unlink(os.path.join(snap, "etc", "hostname"))
+        with open(os.path.join(snap, ".lsm-doctor", "manifest.toml"), "w", encoding="utf-8") as f:
+            f.write('tool = "lsm-doctor 0.1.0"\nhost = "web-7"\n')
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('[[waiver]]\ncheck = "audit.status.lost"\nreason = "r"\nhost = "web-*"\n')
+        snap_args = ["check", "--format", "json", "--snapshot", snap, "--config", path]
+        r.expect(waived(snap_args, {})[0] == ["audit.status.lost"],
+                 "--snapshot: a host-scoped waiver matches the manifest's host")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('[[waiver]]\ncheck = "audit.status.lost"\nreason = "r"\nhost = "db-*"\n')
+        r.expect(waived(snap_args, {})[0] == [], "--snapshot: another host's waiver does not")
+        # Under --root without /etc/hostname the scope cannot be decided: said so.
+        proc = r.run(["check", "--format", "json", "--root", snap, "--config", path])
+        r.expect("waiver for audit.status.lost (" in proc.stdout and
+                 "not applied: the host name is unknown" in proc.stdout,
+                 "--root without /etc/hostname: the host-scoped waiver is not applied, and said so")
+
         proc = r.run(base, {**env, "LSMD_TODAY": "2027-02-30"})
         r.expect(proc.returncode == 65 and "LSMD_TODAY=2027-02-30" in proc.stderr,
                  f"a bad LSMD_TODAY is refused: exit {proc.returncode} {proc.stderr.strip()!r}")
