@@ -18,7 +18,8 @@ void add_input_options(CLI::App& app, Options& o) {
                  "host")
       ->type_name("FILE.tar|DIR");
   app.add_option("--dmesg", o.dmesg,
-                 "read the kernel log from FILE (dmesg, dmesg -r, journalctl -k or /dev/kmsg text)")
+                 "read the kernel log from FILE (dmesg, dmesg -r, journalctl -k or /dev/kmsg text; "
+                 "a pipe such as <(dmesg), or - for standard input)")
       ->type_name("FILE");
   app.add_option("--journal-file", o.journal_files,
                  "read journal FILE (repeatable) instead of the host's")

@@ -530,11 +530,13 @@ KernelLog KernelLogScanner::finish() && {
   return std::move(log_);
 }
 
-Result<KernelLog> scan_kernel_log_file(const std::string& path, const Knowledge& knowledge) {
+Result<KernelLog> scan_kernel_log_file(const std::string& path, const Knowledge& knowledge,
+                                       bool allow_pipe) {
   KernelLogScanner scanner(knowledge, path);
   std::size_t line_number = 0;
   TRY(bytes, for_each_line_block(
-                 path, [&](std::string_view block) { scanner.add_block(block, line_number); }));
+                 path, [&](std::string_view block) { scanner.add_block(block, line_number); },
+                 allow_pipe));
   (void)bytes;
   return std::move(scanner).finish();
 }

@@ -126,6 +126,9 @@ private:
 };
 
 // Reads a kernel log file in any supported format (--dmesg FILE).
-Result<KernelLog> scan_kernel_log_file(const std::string& path, const Knowledge& knowledge);
+// `allow_pipe`: the file was named on the command line, so a FIFO or pipe
+// (`--dmesg <(dmesg)`) or "-" (standard input) is streamed too.
+Result<KernelLog> scan_kernel_log_file(const std::string& path, const Knowledge& knowledge,
+                                       bool allow_pipe = false);
 
 } // namespace lsmdoctor

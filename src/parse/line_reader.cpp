@@ -27,8 +27,15 @@ private:
   int fd_;
 };
 
-Result<int> open_regular(const std::string& path, bool allow_special) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+Result<int> open_regular(const std::string& path, bool allow_special, bool allow_pipe = false) {
+  int fd = -1;
+  if (path == "-" && allow_pipe) {
+    if (::isatty(STDIN_FILENO) == 1)
+      return make_error("standard input (-) is a terminal; pipe the kernel log into it");
+    fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+  } else {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  }
   if (fd < 0)
     return make_error(fmt::format("{}: {}", path, std::strerror(errno)));
   struct stat st {};
@@ -41,7 +48,7 @@ Result<int> open_regular(const std::string& path, bool allow_special) {
     ::close(fd);
     return make_error(fmt::format("{}: is a directory, expected a file", path));
   }
-  if (!S_ISREG(st.st_mode) && !allow_special) {
+  if (!S_ISREG(st.st_mode) && !allow_special && !(allow_pipe && S_ISFIFO(st.st_mode))) {
     ::close(fd);
     return make_error(
         fmt::format("{}: not a regular file (FIFO, socket or device); skipped", path));
@@ -192,8 +199,8 @@ for_each_line_in_file(const std::string& path,
 
 Result<std::uint64_t>
 for_each_line_block(const std::string& path,
-                    const std::function<void(std::string_view block)>& on_block) {
-  TRY(raw_fd, open_regular(path, false));
+                    const std::function<void(std::string_view block)>& on_block, bool allow_pipe) {
+  TRY(raw_fd, open_regular(path, false, allow_pipe));
   Fd fd(raw_fd);
   return for_each_line_block(fd.get(), path, on_block);
 }

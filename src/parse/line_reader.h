@@ -40,9 +40,13 @@ inline constexpr std::size_t kLineBlockBytes = std::size_t{1} << 20;
 // block is passed alone in its first 1 MiB and the rest of it is skipped.
 // Holes of sparse files are skipped, not read. For scanners that search
 // whole blocks before looking at lines.
+// `allow_pipe`: for an input named on the command line, also a FIFO or pipe
+// (`<(dmesg)`, /dev/stdin) and "-" for standard input; found files stay
+// regular files only.
 Result<std::uint64_t>
 for_each_line_block(const std::string& path,
-                    const std::function<void(std::string_view block)>& on_block);
+                    const std::function<void(std::string_view block)>& on_block,
+                    bool allow_pipe = false);
 
 // The same on an open file descriptor; errors name `name`.
 Result<std::uint64_t>

@@ -280,7 +280,7 @@ std::optional<Fact<KernelLog>> kernel_log_from_journal(const Fact<JournalHistory
 Fact<KernelLog> gather_kernel_log(const GatherOptions& options, const Knowledge& knowledge,
                                   const Fact<JournalHistory>& journal) {
   if (options.dmesg_file) {
-    auto log = scan_kernel_log_file(*options.dmesg_file, knowledge);
+    auto log = scan_kernel_log_file(*options.dmesg_file, knowledge, true);
     if (!log)
       return Fact<KernelLog>::unknown(log.error().message, {*options.dmesg_file});
     return Fact<KernelLog>::known(std::move(*log), {*options.dmesg_file});

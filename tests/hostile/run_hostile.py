@@ -4,7 +4,9 @@
 - a 100 MB single-line /proc/cmdline stand-in under --root;
 - binary junk and NUL bytes in every file it reads under --root;
 - invalid UTF-8, NUL and terminal escapes in kernel log lines;
-- a FIFO and a directory where a file is expected (it must not hang);
+- a FIFO and a directory where a file is expected (it must not hang); a FIFO
+  named with --dmesg is an input the user chose and is read, as are real
+  pipes: `--dmesg <(cat FILE)`, `--dmesg /dev/stdin` and `--dmesg -`;
 - a 10 GB sparse kernel log (--dmesg and .lsm-doctor/dmesg.txt) and audit.log
   stand-in (--audit-log and ROOT/var/log/audit/audit.log).
 
@@ -118,6 +120,44 @@ def check_case(doctor, name, args, named, still_known=("kernel_release",), known
         expect(b"\x1b" not in text.stdout, f"{name}: no raw escape bytes from the input reach the terminal")
 
 
+PIPED_LOG = (b"[    0.000000] Linux version 6.18.2 (nixbld@localhost)\n"
+             b"[    3.120511] audit: error in audit_log_subj_ctx\n" * 7 +
+             b"[    9.000000] audit: audit_lost=12 audit_rate_limit=0 audit_backlog_limit=64\n")
+
+
+def check_pipes(doctor, base):
+    """--dmesg from real pipes: `<(...)` (a /dev/fd path), /dev/stdin and -."""
+    root = make_root(base, "dmesg-pipes")
+    source = os.path.join(base, "piped-dmesg.txt")
+    with open(source, "wb") as f:
+        f.write(PIPED_LOG)
+    cases = {
+        "--dmesg <(cat FILE)": ["bash", "-c", 'exec "$0" check --format json --root "$1" '
+                                "--dmesg <(cat \"$2\")", doctor, root, source],
+        "--dmesg /dev/stdin": [doctor, "check", "--format", "json", "--root", root,
+                               "--dmesg", "/dev/stdin"],
+        "--dmesg -": [doctor, "check", "--format", "json", "--root", root, "--dmesg", "-"],
+    }
+    for name, cmd in cases.items():
+        with subprocess.Popen(["cat", source], stdout=subprocess.PIPE) as writer:
+            proc = subprocess.run(cmd, stdin=writer.stdout, capture_output=True, timeout=60,
+                                  check=False)
+        report = json.loads(proc.stdout)
+        log = report["facts"]["kernel_log"]
+        errors = next((f for f in report["findings"] if f["id"] == "audit.log.subj-ctx-errors"), {})
+        expect(log.get("known") is True, f"{name}: the piped kernel log is read ({log})")
+        expect(errors.get("status") == "fail" and errors.get("title", "").startswith("7 "),
+               f"{name}: its 7 subject context errors are counted ({errors.get('title')})")
+    # Standard input that is not a pipe but a file works too; a terminal is refused.
+    with open(source, "rb") as stdin:
+        proc = subprocess.run([doctor, "check", "--format", "json", "--root", root, "--dmesg", "-"],
+                              stdin=stdin, capture_output=True, timeout=60, check=False)
+    titles = [f["title"] for f in json.loads(proc.stdout)["findings"]
+              if f["id"] == "audit.log.subj-ctx-errors"]
+    expect(titles and titles[0].startswith("7 "),
+           f"--dmesg - < FILE: standard input redirected from a file is read ({titles})")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -182,8 +222,19 @@ def main():
             root = make_root(base, f"{kind}-dmesg-option")
             path = os.path.join(base, f"dmesg-{kind}")
             replace_with(path, kind)
-            check_case(doctor, f"a {kind} as --dmesg", ["--root", root, "--dmesg", path], path,
-                       known={"kernel_log": False})
+            if kind == "dir":
+                check_case(doctor, f"a {kind} as --dmesg", ["--root", root, "--dmesg", path], path,
+                           known={"kernel_log": False})
+        # A named FIFO given as --dmesg is an input the user chose: it is read
+        # (no writer: an empty log at once, not a hang).
+        root = make_root(base, "fifo-dmesg-no-writer")
+        path = os.path.join(base, "dmesg-fifo-no-writer")
+        replace_with(path, "fifo")
+        proc, seconds = run(doctor, ["--root", root, "--dmesg", path], "json", 20)
+        log = json.loads(proc.stdout)["facts"]["kernel_log"] if proc else {}
+        expect(proc is not None and log.get("known") is True and log.get("source") == path,
+               f"a FIFO without a writer as --dmesg: an empty kernel log in {seconds:.2f} s ({log})")
+        check_pipes(doctor, base)
 
         # 7. 10 GB sparse kernel logs and audit.log stand-ins.
         root = make_root(base, "sparse")
