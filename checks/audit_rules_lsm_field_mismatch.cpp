@@ -44,6 +44,31 @@ bool accepts(const LsmTrait* trait, const std::string& field) {
                             field) != trait->audit_rule_fields.end();
 }
 
+// The modules of the knowledge that would accept some of `fields` and are
+// not active: whom the rules were written for.
+std::vector<std::string> inactive_owners(const Knowledge& knowledge,
+                                         const std::vector<std::string>& active,
+                                         const std::vector<std::string>& fields) {
+  std::vector<std::string> owners;
+  for (const LsmTrait& trait : knowledge.lsms) {
+    if (std::find(active.begin(), active.end(), trait.name) != active.end())
+      continue;
+    if (std::any_of(fields.begin(), fields.end(),
+                    [&](const std::string& field) { return accepts(&trait, field); }))
+      owners.push_back(trait.name);
+  }
+  return owners;
+}
+
+// "; served by selinux, which is not active" for a title.
+std::string owners_text(const std::vector<std::string>& owners) {
+  if (owners.empty())
+    return {};
+  if (owners.size() == 1)
+    return fmt::format("; served by {}, which is not active", owners[0]);
+  return fmt::format("; served by {}, none of them active", fmt::join(owners, " or "));
+}
+
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_rules_lsm_field_mismatch;
   const Facts& facts = ctx.facts;
@@ -78,10 +103,16 @@ Finding run(const CheckContext& ctx) {
     std::string accepted = trait && !trait->audit_rule_fields.empty()
                                ? fmt::format("{}", fmt::join(trait->audit_rule_fields, ", "))
                                : "none";
-    Finding f = fail(def, fmt::format("{} rule(s) use context fields {} does not serve, first "
-                                      "{} at {}:{}",
-                                      foreign.size(), providers[0], foreign[0]->field,
-                                      foreign[0]->line->file, foreign[0]->line->line));
+    std::vector<std::string> fields; // distinct, in rule order
+    for (const ContextUse* use : foreign)
+      if (std::find(fields.begin(), fields.end(), use->field) == fields.end())
+        fields.push_back(use->field);
+    std::vector<std::string> owners = inactive_owners(ctx.knowledge, stack.order, fields);
+    Finding f =
+        fail(def, fmt::format("{} rule(s) use context fields {} does not serve ({}), first "
+                              "at {}:{}{}",
+                              foreign.size(), providers[0], fmt::join(fields, ", "),
+                              foreign[0]->line->file, foreign[0]->line->line, owners_text(owners)));
     for (const ContextUse* use : foreign)
       f.evidence.push_back(
           rule_evidence(*use->line, fmt::format("{} binds to {}, which accepts only: {}",
@@ -91,8 +122,13 @@ Finding run(const CheckContext& ctx) {
         "The kernel hands context fields to the active module's audit_rule_init; {} refuses "
         "{} with EINVAL, and the kernel then keeps the rule as invalid (\"audit rule for LSM "
         "... is invalid\") so it never matches. Such fields come from rules written for "
-        "another module (SELinux types on an AppArmor host): drop them or rewrite them for {}.",
-        providers[0], foreign[0]->field, providers[0]);
+        "another module (SELinux types on an AppArmor host): drop them or rewrite them for {}.{}",
+        providers[0], foreign[0]->field, providers[0],
+        owners.empty()
+            ? std::string()
+            : fmt::format(" {} would take {}, but {} not in the active stack ({}).",
+                          join_lsm_list(owners), fmt::join(fields, ", "),
+                          owners.size() == 1 ? "it is" : "they are", join_lsm_list(stack.order)));
     f.confidence = stack.predicted ? "medium" : "high";
     return f;
   }

@@ -83,6 +83,18 @@ TEST_CASE("audit.rules.lsm-field-mismatch", "[checks][audit_rules]") {
   Finding foreign = run_check(def, with_rules(selinux_rule));
   CHECK(foreign.status == Status::fail);
   CHECK(foreign.evidence[0].note == "subj_type binds to apparmor, which accepts only: subj_role");
+  CHECK(foreign.title.find("(subj_type), first at") != std::string::npos);
+  CHECK(foreign.title.find("served by selinux, which is not active") != std::string::npos);
+  // Several foreign fields are all named; obj_user is Smack's too.
+  Finding fields = run_check(
+      def, with_rules(std::string(selinux_rule) +
+                      "-a always,exit -S openat -F obj_type=shadow_t\n"
+                      "-a always,exit -S unlink -F obj_user=system_u\n-a always,exit -S openat "
+                      "-F obj_type=etc_t\n"));
+  CHECK(fields.title.find("4 rule(s) use context fields apparmor does not serve (subj_type, "
+                          "obj_type, obj_user)") != std::string::npos);
+  CHECK(fields.title.find("served by selinux or smack, none of them active") != std::string::npos);
+  CHECK(fields.detail.find("not in the active stack") != std::string::npos);
   CHECK(run_check(def, with_rules(selinux_rule, "capability,selinux")).status == Status::pass);
   Finding none = run_check(def, with_rules(selinux_rule, "capability,landlock,yama"));
   CHECK(none.status == Status::fail);
