@@ -207,78 +207,14 @@ Fact<LoadedAuditRules> live_rules() {
   return Fact<LoadedAuditRules>::known(std::move(loaded), {"netlink"});
 }
 
-// AUDIT_PERM_* bits as auditctl prints them ("wa").
-std::string perm_letters(const std::string& value) {
-  unsigned long bits = std::strtoul(value.c_str(), nullptr, 10);
-  std::string out;
-  for (auto [bit, letter] : {std::pair{AUDIT_PERM_READ, 'r'}, std::pair{AUDIT_PERM_WRITE, 'w'},
-                             std::pair{AUDIT_PERM_EXEC, 'x'}, std::pair{AUDIT_PERM_ATTR, 'a'}})
-    if ((bits & static_cast<unsigned long>(bit)) != 0)
-      out += letter;
-  return out.empty() ? value : out;
-}
-
-// A field of a loaded rule as `-F` takes it back: arch as b32/b64, perm as
-// letters, the rest as the kernel gave it.
-std::string field_value(const AuditRuleField& f) {
-  if (f.name == "arch") {
-    unsigned long long arch = std::strtoull(f.value.c_str(), nullptr, 10);
-    return (arch & __AUDIT_ARCH_64BIT) != 0 ? "b64" : "b32";
-  }
-  if (f.name == "perm")
-    return perm_letters(f.value);
-  return f.value;
-}
-
-// `-w PATH -p PERMS [-k KEY]` for a plain watch, as auditctl -l prints it.
-std::optional<std::string> as_watch(const AuditRuleLine& rule) {
-  if (rule.kind != AuditRuleKind::watch || rule.list != "exit" || rule.action != "always")
-    return std::nullopt;
-  std::string path;
-  std::string perms;
-  std::string keys;
-  for (const auto& f : rule.fields) {
-    if ((f.name == "path" || f.name == "dir") && f.op == "=")
-      path = f.value;
-    else if (f.name == "perm" && f.op == "=")
-      perms = perm_letters(f.value);
-    else if (f.name == "key" && f.op == "=")
-      keys += " -k " + f.value;
-    else
-      return std::nullopt;
-  }
-  if (path.empty() || path.find_first_of(" \t\n") != std::string::npos)
-    return std::nullopt;
-  return fmt::format("-w {}{}{}", path, perms.empty() ? "" : " -p " + perms, keys);
-}
-
 } // namespace
 
 std::string format_loaded_audit_rules(const LoadedAuditRules& loaded) {
   if (loaded.rules.empty())
     return "No rules\n";
   std::string out;
-  for (const auto& rule : loaded.rules) {
-    if (auto watch = as_watch(rule)) {
-      out += *watch + "\n";
-      continue;
-    }
-    out += fmt::format("-a {},{}", rule.action, rule.list);
-    bool arch_written = false;
-    for (const auto& f : rule.fields)
-      if (f.name == "arch" && !arch_written) {
-        out += fmt::format(" -F arch={}", field_value(f));
-        arch_written = true;
-      }
-    // auditctl wants -F arch= before -S; a rule on every syscall has no -S.
-    for (const auto& s : rule.syscalls)
-      if (s != "all")
-        out += " -S " + s;
-    for (const auto& f : rule.fields)
-      if (f.name != "arch" || !arch_written)
-        out += fmt::format(" -F {}{}{}", f.name, f.op, field_value(f));
-    out += "\n";
-  }
+  for (const auto& rule : loaded.rules)
+    out += rule.text + "\n"; // to_line() already wrote it as `auditctl -l` does
   return out;
 }
 

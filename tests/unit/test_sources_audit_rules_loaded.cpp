@@ -11,48 +11,29 @@
 using namespace lsmdoctor;
 namespace fs = std::filesystem;
 
-namespace {
-
-// A rule as the netlink reader builds it from AUDIT_LIST_RULES.
-AuditRuleLine netlink_rule(AuditRuleKind kind, std::vector<AuditRuleField> fields,
-                           std::vector<std::string> syscalls = {}) {
-  AuditRuleLine line;
-  line.file = "netlink";
-  line.kind = kind;
-  line.list = "exit";
-  line.action = "always";
-  line.fields = std::move(fields);
-  line.syscalls = std::move(syscalls);
-  return line;
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("format_loaded_audit_rules writes what auditctl -l prints", "[sources][audit_rules]") {
   CHECK(format_loaded_audit_rules({}) == "No rules\n");
 
+  // Rules as the netlink reader words them (its text is auditctl -l's).
   LoadedAuditRules loaded;
-  loaded.rules.push_back(
-      netlink_rule(AuditRuleKind::watch,
-                   {{"path", "=", "/etc/passwd"}, {"perm", "=", "10"}, {"key", "=", "id"}}));
-  loaded.rules.push_back(netlink_rule(AuditRuleKind::rule,
-                                      {{"arch", "=", "3221225534"},
-                                       {"subj_type", "=", "unconfined_t"},
-                                       {"exit", "=", "-13"},
-                                       {"key", "=", "access"}},
-                                      {"open,openat"}));
-  loaded.rules.push_back(netlink_rule(AuditRuleKind::rule, {{"arch", "=", "1073741827"}}, {"all"}));
-  auto exclude = netlink_rule(AuditRuleKind::rule, {{"msgtype", "=", "1305"}}, {"all"});
-  exclude.list = "exclude";
-  exclude.action = "never";
-  loaded.rules.push_back(exclude);
-
+  for (const char* text :
+       {"-w /etc/passwd -p wa -k id",
+        "-a always,exit -F arch=b64 -S open,openat -F subj_type=unconfined_t "
+        "-F exit=-EACCES -F key=access",
+        "-a always,exit -F arch=b32 -S all", "-a never,exclude -F msgtype=CWD"}) {
+    AuditRuleLine line;
+    line.file = "netlink";
+    line.text = text;
+    loaded.rules.push_back(line);
+  }
   std::string text = format_loaded_audit_rules(loaded);
   CHECK(text == "-w /etc/passwd -p wa -k id\n"
-                "-a always,exit -F arch=b64 -S open,openat -F subj_type=unconfined_t -F exit=-13 "
-                "-F key=access\n"
-                "-a always,exit -F arch=b32\n"
-                "-a never,exclude -F msgtype=1305\n");
+                "-a always,exit -F arch=b64 -S open,openat -F subj_type=unconfined_t "
+                "-F exit=-EACCES -F key=access\n"
+                "-a always,exit -F arch=b32 -S all\n"
+                "-a never,exclude -F msgtype=CWD\n");
 
   // Read back as the capture is read under --root: every rule valid, the
   // context field kept for audit.rules.lsm-field-mismatch.
