@@ -2,6 +2,7 @@
 #include "checks/plan_scope.h"
 #include "cli/cli.h"
 #include "core/atomic_file.h"
+#include "core/snapshot_paths.h"
 #include "core/waivers.h"
 #include "sources/config_file.h"
 #include "sources/plan_file.h"
@@ -183,10 +184,12 @@ Result<Run> run_doctor(const Options& o, bool with_config) {
     // the host (or its replacement under --redact).
     if (!run.facts.hostname.is_known() && snapshot.manifest && !snapshot.manifest->host.empty())
       run.facts.hostname = Fact<std::string>::known(snapshot.manifest->host,
-                                                    {o.snapshot + ":.lsm-doctor/manifest.toml"});
+                                                    {o.snapshot + ":/.lsm-doctor/manifest.toml"});
   }
   judge_facts(run, false);
   run.plan = make_plan(run.facts, run.knowledge, run.findings);
+  if (!o.snapshot.empty())
+    name_paths_in_snapshot(gather.root, o.snapshot, run.facts, run.findings, run.plan);
   return run;
 }
 

@@ -34,6 +34,12 @@ public:
   // Why the fact is unknown (empty when known).
   const std::string& reason() const { return reason_; }
   const Provenance& from() const { return from_; }
+  // Rewrites the reason and the source's name in place (a snapshot's paths
+  // named relative to it).
+  template <class Rename> void rename_sources(Rename&& rename) {
+    rename(reason_);
+    rename(from_.source);
+  }
 
 private:
   Fact(std::optional<T> value, std::string reason, Provenance from)

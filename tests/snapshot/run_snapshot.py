@@ -76,9 +76,46 @@ def check_replay(binary, work, private):
         got = findings(report)
         for fid, want in sorted(live_findings.items()):
             expect(got.get(fid) == want, f"--snapshot {target}: {fid} {got.get(fid)} == live {want}")
+        check_snapshot_paths(binary, target, out, report, private)
     again = doctor(binary, ["collect", "-o", os.path.join(work, "snapdir")], private)
     expect(again.returncode != 0 and "snapdir" in again.stderr,
            "collect -o into an existing non-empty directory is refused, naming it")
+
+
+def strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def check_snapshot_paths(binary, target, out, report, private):
+    """Files of the snapshot are named OUT:/path in every output, never by the
+    private extraction directory (or, for a directory, as OUT/path)."""
+    def leaks(text):
+        return "lsm-doctor-snapshot-" in text or out + "/" in text
+    bad = [s for s in strings(report) if leaks(s)]
+    expect(not bad, f"--snapshot {target}: no JSON string names the tree itself ({bad[:3]})")
+    named = [s for s in strings(report) if out + ":/" in s]
+    expect(any(s.startswith(out + ":/proc/") for s in named),
+           f"--snapshot {target}: its files are named {out}:/PATH ({named[:3]})")
+    sources = [e["source"] for f in report["findings"] for e in f["evidence"]]
+    expect(all(not s.startswith("/") or s.startswith(out + ":/") or not s.startswith(os.path.dirname(out))
+               for s in sources), f"--snapshot {target}: evidence sources {sources[:5]}")
+    for fmt in ("text", "sarif"):
+        run = doctor(binary, ["check", "--snapshot", out, "--format", fmt, "--verbose"], private)
+        expect(not leaks(run.stdout), f"--snapshot {target} --format {fmt}: no path names the tree "
+                                      f"itself ({[l for l in run.stdout.splitlines() if leaks(l)][:3]})")
+        if fmt == "sarif":
+            uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+                    for r in json.loads(run.stdout)["runs"][0]["results"]
+                    for loc in r.get("locations", [])]
+            expect(all("lsm-doctor-snapshot-" not in u for u in uris),
+                   f"--snapshot {target}: SARIF locations name the snapshot ({uris[:3]})")
 
 
 def check_redact(binary, work, private):
