@@ -5,16 +5,16 @@
 #   journalctl --file=... -k -g audit_log_subj_ctx -o cat
 # in wall time (goal: <= 0.2x) and the doctor's peak RSS (goal: < 64 MB).
 #
-# Usage: bench/journal.sh [LSM_DOCTOR] [N]   (LSM_DOCTOR defaults to build/lsm-doctor)
+# Usage: bench/journal.sh [BUILD_DIR]   (JOURNAL_ENTRIES=N to change N)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-n=${2:-1000000}
+n=${JOURNAL_ENTRIES:-1000000}
 remote=/lib/systemd/systemd-journal-remote
 for tool in "$remote" /usr/bin/time journalctl python3; do
   command -v "$tool" >/dev/null || { echo "journal.sh: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
-bench_setup "${1:-$here/../build/lsm-doctor}"
+bench_setup "${1:-$here/../build}/lsm-doctor"
 work=$tmp
 mkdir -p "$work/journal"
 

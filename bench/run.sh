@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
 for script in "$here"/*.sh; do
-  [ "$(basename "$script")" = run.sh ] && continue
+  case "$(basename "$script")" in run.sh | lib.sh) continue ;; esac
   echo "== $(basename "$script" .sh)"
   "$script" "$@" || status=1
 done
