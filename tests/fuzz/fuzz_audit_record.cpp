@@ -2,13 +2,14 @@
 // scanner, fed both as whole blocks and line by line, with the summary's
 // invariants checked.
 #include "core/knowledge.h"
+#include "fuzz_knowledge.h"
 #include "parse/audit_record.h"
 
 #include <cstdint>
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const lsmdoctor::Knowledge knowledge = *lsmdoctor::builtin_knowledge();
+  const lsmdoctor::Knowledge& knowledge = lsmdoctor::fuzz::knowledge();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   lsmdoctor::AuditLogSummary summary;
   lsmdoctor::AuditLogScanner scanner(knowledge, summary);

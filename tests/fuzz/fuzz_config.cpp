@@ -3,6 +3,7 @@
 #include "core/check.h"
 #include "core/knowledge.h"
 #include "core/waivers.h"
+#include "fuzz_knowledge.h"
 #include "sources/config_file.h"
 
 #include <cstdint>
@@ -11,12 +12,7 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const lsmdoctor::Knowledge kKnowledge = [] {
-    auto loaded = lsmdoctor::builtin_knowledge();
-    if (!loaded)
-      std::abort();
-    return std::move(loaded).value();
-  }();
+  const lsmdoctor::Knowledge& kKnowledge = lsmdoctor::fuzz::knowledge();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto config = lsmdoctor::parse_config(text, "fuzz.toml", kKnowledge);
   if (!config)

@@ -1,13 +1,14 @@
 // Fuzz target: kernel log lines in every format (dmesg -r, /dev/kmsg,
 // journalctl -k) through the line parser and the signature scanner.
 #include "core/knowledge.h"
+#include "fuzz_knowledge.h"
 #include "parse/kernel_log.h"
 
 #include <cstdint>
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const lsmdoctor::Knowledge knowledge = *lsmdoctor::builtin_knowledge();
+  const lsmdoctor::Knowledge& knowledge = lsmdoctor::fuzz::knowledge();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   lsmdoctor::KernelLogScanner scanner(knowledge, "fuzz");
   std::size_t line_number = 0;

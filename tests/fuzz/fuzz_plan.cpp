@@ -2,6 +2,7 @@
 // The rules file a plan names is read through a stand-in that never touches
 // the disk: a fixed rules text, or an error for paths ending in "missing".
 #include "core/knowledge.h"
+#include "fuzz_knowledge.h"
 #include "sources/plan_file.h"
 
 #include <cstdint>
@@ -23,12 +24,7 @@ lsmdoctor::Result<std::string> read_stand_in(const std::string& path) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const lsmdoctor::Knowledge kKnowledge = [] {
-    auto loaded = lsmdoctor::builtin_knowledge();
-    if (!loaded)
-      std::abort();
-    return std::move(loaded).value();
-  }();
+  const lsmdoctor::Knowledge& kKnowledge = lsmdoctor::fuzz::knowledge();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   lsmdoctor::PlanInputs inputs;
   inputs.read_file = read_stand_in;

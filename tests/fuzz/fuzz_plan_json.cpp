@@ -2,6 +2,7 @@
 // output, or anything a user pipes in). Whatever TOML it writes must parse
 // as TOML, and when it reads as a plan, the plan's values are whole.
 #include "core/knowledge.h"
+#include "fuzz_knowledge.h"
 #include "parse/plan_json.h"
 #include "parse/toml_reader.h"
 #include "sources/plan_file.h"
@@ -11,12 +12,7 @@
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const lsmdoctor::Knowledge kKnowledge = [] {
-    auto loaded = lsmdoctor::builtin_knowledge();
-    if (!loaded)
-      std::abort();
-    return std::move(loaded).value();
-  }();
+  const lsmdoctor::Knowledge& kKnowledge = lsmdoctor::fuzz::knowledge();
   std::string_view json(reinterpret_cast<const char*>(data), size);
   auto toml = lsmdoctor::plan_toml_from_json(json, "fuzz.json", "header");
   if (!toml)
