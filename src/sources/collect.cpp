@@ -198,6 +198,10 @@ void collect_journal_and_units(Collector& c, const GatherOptions& journal_option
   }
   for (const auto& w : journal->warnings)
     c.missing("part of the systemd journal", w);
+  if (std::string why = without_systemd(GatherOptions{}); journal->entries == 0 && !why.empty()) {
+    c.missing("systemd journal", why + ", so it keeps no journal");
+    return;
+  }
   if (journal->entries == 0) {
     c.missing("systemd journal",
               fmt::format("{}: no boots{}", journal->source,

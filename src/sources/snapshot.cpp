@@ -237,7 +237,7 @@ Result<SnapshotTree> open_snapshot(const std::string& path, const SnapshotLimits
     tree.warnings.push_back(text.error().message);
     return tree;
   }
-  auto manifest = parse_manifest(*text, path + ":.lsm-doctor/manifest.toml");
+  auto manifest = parse_manifest(*text, path + ":/.lsm-doctor/manifest.toml");
   if (!manifest) {
     tree.warnings.push_back(manifest.error().message);
     return tree;

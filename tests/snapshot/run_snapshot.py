@@ -101,6 +101,8 @@ def check_snapshot_paths(binary, target, out, report, private):
     bad = [s for s in strings(report) if leaks(s)]
     expect(not bad, f"--snapshot {target}: no JSON string names the tree itself ({bad[:3]})")
     named = [s for s in strings(report) if out + ":/" in s]
+    odd = [s for s in strings(report) if re.search(re.escape(out) + r":[^/\s]", s)]
+    expect(not odd, f"--snapshot {target}: every path in it reads {out}:/PATH ({odd[:3]})")
     expect(any(s.startswith(out + ":/proc/") for s in named),
            f"--snapshot {target}: its files are named {out}:/PATH ({named[:3]})")
     sources = [e["source"] for f in report["findings"] for e in f["evidence"]]
