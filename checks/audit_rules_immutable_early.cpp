@@ -29,12 +29,9 @@ bool changes_kernel(const AuditRuleLine& line) {
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_rules_immutable_early;
   const Facts& facts = ctx.facts;
-  if (!facts.audit_rules.is_known())
-    return unknown(def, "cannot read the audit rule files",
-                   why_unknown("the audit rules", facts.audit_rules));
+  if (auto gate = without_rule_files(def, facts))
+    return *gate;
   const AuditRules& rules = *facts.audit_rules;
-  if (rules.files.empty())
-    return not_applicable(def, "no audit rules file (" + rules.how_found + ")");
   const auto& fragments = rules.fragments;
   const AuditRuleLine* lock = nullptr;
   std::vector<const AuditRuleLine*> after;

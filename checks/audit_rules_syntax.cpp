@@ -19,12 +19,9 @@ namespace {
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_rules_syntax;
   const Facts& facts = ctx.facts;
-  if (!facts.audit_rules.is_known())
-    return unknown(def, "cannot read the audit rule files",
-                   why_unknown("the audit rules", facts.audit_rules));
+  if (auto gate = without_rule_files(def, facts))
+    return *gate;
   const AuditRules& rules = *facts.audit_rules;
-  if (rules.files.empty())
-    return not_applicable(def, "no audit rules file (" + rules.how_found + ")");
   std::vector<const AuditRuleProblem*> errors;
   for (const auto& problem : rules.problems)
     if (!problem.warning)

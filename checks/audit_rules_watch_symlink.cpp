@@ -26,12 +26,9 @@ const AuditRuleLine* line_of(const AuditRules& rules, const std::string& path) {
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_rules_watch_symlink;
   const Facts& facts = ctx.facts;
-  if (!facts.audit_rules.is_known())
-    return unknown(def, "cannot read the audit rule files",
-                   why_unknown("the audit rules", facts.audit_rules));
+  if (auto gate = without_rule_files(def, facts))
+    return *gate;
   const AuditRules& rules = *facts.audit_rules;
-  if (rules.files.empty())
-    return not_applicable(def, "no audit rules file (" + rules.how_found + ")");
   if (facts.origin == Origin::plan)
     for (const auto& line : rules.lines)
       if (line.kind == AuditRuleKind::watch && line.valid)

@@ -44,6 +44,15 @@ Evidence audit_status_evidence(const Facts& facts) {
   return e;
 }
 
+std::optional<Finding> without_rule_files(const CheckDef& def, const Facts& facts) {
+  if (!facts.audit_rules.is_known())
+    return unknown(def, "cannot read the audit rule files",
+                   why_unknown("the audit rules", facts.audit_rules));
+  if (facts.audit_rules->files.empty())
+    return not_applicable(def, "no audit rules file (" + facts.audit_rules->how_found + ")");
+  return std::nullopt;
+}
+
 Evidence rule_evidence(const AuditRuleLine& line, std::string note) {
   Evidence e;
   e.source = line.file;

@@ -2,9 +2,11 @@
 // that names its source.
 #pragma once
 
+#include "core/check.h"
 #include "core/facts.h"
 #include "core/finding.h"
 
+#include <optional>
 #include <string>
 
 namespace lsmdoctor::checks {
@@ -26,5 +28,9 @@ Evidence rule_evidence(const AuditRuleLine& line, std::string note = {});
 template <class T> std::string why_unknown(const char* what, const Fact<T>& fact) {
   return std::string(what) + " is unknown: " + fact.reason();
 }
+// The start every check of the audit rules files shares: unknown when the
+// files cannot be read, not applicable when there are none; nullopt when
+// there are files to judge.
+std::optional<Finding> without_rule_files(const CheckDef& def, const Facts& facts);
 
 } // namespace lsmdoctor::checks

@@ -1,6 +1,7 @@
 // Target "audit-rules": the audit settings of the plan (auditctl -b, -f) as
 // a rules.d file that augenrules loads after the distribution's rules and
 // before 99-finalize.rules (which may lock the configuration with -e 2).
+#include "parse/line_reader.h"
 #include "remedies/targets.h"
 #include "render/quote.h"
 
@@ -24,12 +25,8 @@ std::string render_audit_rules(const Plan& plan) {
   if (rules.empty())
     return "";
   std::string out = "  Write /etc/audit/rules.d/90-lsm-doctor.rules:\n";
-  std::size_t start = 0;
-  while (start < rules.size()) {
-    std::size_t nl = rules.find('\n', start);
-    out += "    " + rules.substr(start, nl - start) + "\n";
-    start = nl + 1;
-  }
+  for (auto [number, line] : TextLines(rules))
+    out += "    " + std::string(line) + "\n";
   out += "  then load the rules and look at the result:\n"
          "    sudo augenrules --load && sudo auditctl -s\n";
   if (reorder_pending)

@@ -1,6 +1,7 @@
 #include "parse/audit_rules.h"
 
 #include "parse/audit_rule_field.h"
+#include "parse/line_reader.h"
 
 #include <array>
 #include <cctype>
@@ -501,16 +502,8 @@ bool parse_audit_rule_line(std::string_view line, const std::string& file, int l
 void parse_audit_rules(std::string_view text, const std::string& file, int machine,
                        AuditRules& out) {
   bool ignore_errors = false;
-  int line_no = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string_view line =
-        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    start = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    parse_audit_rule_line(line, file, line_no, machine, ignore_errors, out);
-  }
+  for (auto [number, line] : TextLines(text))
+    parse_audit_rule_line(line, file, static_cast<int>(number), machine, ignore_errors, out);
 }
 
 std::string auditctl_line_error(const AuditRuleProblem& problem) {

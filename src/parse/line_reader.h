@@ -53,6 +53,43 @@ Result<std::uint64_t>
 for_each_line_block(int fd, const std::string& name,
                     const std::function<void(std::string_view block)>& on_block);
 
+// The lines of a text in memory, without their newlines, numbered from 1:
+// `for (auto [number, line] : TextLines(text))`. A trailing newline ends the
+// last line (it adds no empty one); an empty text has no lines.
+class TextLines {
+public:
+  struct Line {
+    std::size_t number;
+    std::string_view text;
+  };
+  class iterator {
+  public:
+    iterator(std::string_view text, std::size_t start) : text_(text), start_(start) {}
+    Line operator*() const {
+      std::size_t nl = text_.find('\n', start_);
+      return {number_, text_.substr(start_, nl == std::string_view::npos ? nl : nl - start_)};
+    }
+    iterator& operator++() {
+      std::size_t nl = text_.find('\n', start_);
+      start_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+      ++number_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return start_ != other.start_; }
+
+  private:
+    std::string_view text_;
+    std::size_t start_;
+    std::size_t number_ = 1;
+  };
+  explicit TextLines(std::string_view text) : text_(text) {}
+  iterator begin() const { return {text_, 0}; }
+  iterator end() const { return {text_, text_.size()}; }
+
+private:
+  std::string_view text_;
+};
+
 // Reads a small text file completely, up to `limit` bytes (the rest is an error).
 Result<std::string> read_small_file(const std::string& path, std::size_t limit = 1 << 20);
 

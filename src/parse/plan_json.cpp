@@ -1,5 +1,6 @@
 #include "parse/plan_json.h"
 
+#include "parse/line_reader.h"
 #include "render/quote.h"
 
 #include <cctype>
@@ -103,13 +104,8 @@ Result<std::string> plan_toml_from_json(std::string_view json, const std::string
   if (!doc.is_object())
     return make_error(fmt::format("{}: a plan is a JSON object (kernel, audit)", name));
   std::string out;
-  std::size_t start = 0;
-  while (start < header.size()) {
-    std::size_t nl = header.find('\n', start);
-    std::string line = header.substr(start, nl == std::string::npos ? nl : nl - start);
-    out += "# " + sanitize_utf8(comment_safe(line)) + "\n";
-    start = nl == std::string::npos ? header.size() : nl + 1;
-  }
+  for (auto [number, line] : TextLines(header))
+    out += "# " + sanitize_utf8(comment_safe(std::string(line))) + "\n";
   auto written = write_table(doc, "", 0, out);
   if (!written)
     return make_error(fmt::format("{}: {}", name, written.error().message));

@@ -1,4 +1,5 @@
 // The human report: stack, findings (most severe first), remediation.
+#include "parse/line_reader.h"
 #include "remedies/targets.h"
 #include "render/journal_view.h"
 #include "render/quote.h"
@@ -107,12 +108,8 @@ void render_finding(std::string& out, const Finding& f, const Style& s, bool ver
 // Puts `spaces` more spaces before every line of `text`.
 std::string indent(const std::string& text, std::size_t spaces = 2) {
   std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    out += std::string(spaces, ' ') + text.substr(start, nl - start) + "\n";
-    start = nl == std::string::npos ? text.size() : nl + 1;
-  }
+  for (auto [number, line] : TextLines(text))
+    out += std::string(spaces, ' ') + std::string(line) + "\n";
   return out;
 }
 

@@ -133,12 +133,8 @@ AuditWatchTarget inspect_watch(const std::string& root, const std::string& path)
 } // namespace
 
 std::string rules_file_of_unit(const std::string& unit_text) {
-  std::size_t start = 0;
-  while (start < unit_text.size()) {
-    std::size_t nl = unit_text.find('\n', start);
-    std::string line =
-        unit_text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    start = nl == std::string::npos ? unit_text.size() : nl + 1;
+  for (auto [number, text] : TextLines(unit_text)) {
+    std::string line(text);
     if (line.rfind("ExecStart=", 0) != 0)
       continue;
     std::vector<std::string> words;

@@ -157,14 +157,8 @@ Result<AuditStatus> parse_audit_status(const std::string& text, const std::strin
                                        std::vector<std::string>& warnings) {
   AuditStatus status;
   std::array<bool, kStatusFields.size()> seen{};
-  std::size_t line_no = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string_view line = trim(std::string_view(text).substr(
-        start, nl == std::string::npos ? std::string::npos : nl - start));
-    start = nl == std::string::npos ? text.size() : nl + 1;
-    ++line_no;
+  for (auto [line_no, raw] : TextLines(text)) {
+    std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#')
       continue;
     std::size_t space = line.find_first_of(" \t");

@@ -118,15 +118,8 @@ std::vector<std::string> bls_entries(const std::string& dir) {
 
 std::string grub_default_cmdline(std::string_view text, int& line) {
   std::map<std::string, std::string> vars;
-  int number = 0;
   line = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string_view raw =
-        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    start = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++number;
+  for (auto [number, raw] : TextLines(text)) {
     std::string stripped = trim(raw);
     if (stripped.rfind("export ", 0) == 0)
       stripped = trim(std::string_view(stripped).substr(7));
@@ -137,7 +130,7 @@ std::string grub_default_cmdline(std::string_view text, int& line) {
       std::string key(prefix.substr(0, prefix.size() - 1));
       std::string value = shell_value(std::string_view(stripped).substr(prefix.size()), vars);
       vars[key] = value.substr(0, kMaxValue);
-      line = number;
+      line = static_cast<int>(number);
       break;
     }
   }
@@ -151,22 +144,15 @@ std::string grub_default_cmdline(std::string_view text, int& line) {
 
 std::string bls_options(std::string_view text, int& line) {
   std::string out;
-  int number = 0;
   line = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string_view raw =
-        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    start = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++number;
+  for (auto [number, raw] : TextLines(text)) {
     std::string stripped = trim(raw);
     if (stripped.rfind("options", 0) != 0 || stripped.size() < 8 ||
         (stripped[7] != ' ' && stripped[7] != '\t'))
       continue;
     out += (out.empty() ? "" : " ") + trim(std::string_view(stripped).substr(8));
     if (line == 0)
-      line = number;
+      line = static_cast<int>(number);
   }
   return out;
 }

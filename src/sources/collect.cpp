@@ -312,12 +312,8 @@ std::vector<std::pair<std::string, std::string>> names_to_redact() {
   }
   int users = 0;
   if (auto passwd = read_small_file("/etc/passwd", std::size_t{4} << 20)) {
-    std::size_t start = 0;
-    while (start < passwd->size()) {
-      std::size_t nl = passwd->find('\n', start);
-      std::string line =
-          passwd->substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-      start = nl == std::string::npos ? passwd->size() : nl + 1;
+    for (auto [number, view] : TextLines(*passwd)) {
+      std::string line(view);
       std::size_t c1 = line.find(':');
       std::size_t c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
       if (c2 == std::string::npos)

@@ -117,13 +117,8 @@ Fact<std::vector<std::string>> stack_from_ids(const std::vector<std::uint64_t>& 
 Result<std::vector<std::uint64_t>> read_captured_ids(const std::string& path) {
   TRY(text, read_small_file(path, 4096));
   std::vector<std::uint64_t> ids;
-  std::size_t line = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string word = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    start = nl == std::string::npos ? text.size() : nl + 1;
-    ++line;
+  for (auto [line, view] : TextLines(text)) {
+    std::string word(view);
     if (word.empty())
       continue;
     char* end = nullptr;

@@ -145,12 +145,7 @@ Result<std::string> read_live_kernel_log_text(std::string& source) {
 
 KernelConfig parse_kernel_config_line_by_line(const std::string& text) {
   KernelConfig config;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string_view line(text.data() + start,
-                          (nl == std::string::npos ? text.size() : nl) - start);
-    start = nl == std::string::npos ? text.size() : nl + 1;
+  for (auto [number, line] : TextLines(text)) {
     if (line.rfind("CONFIG_", 0) == 0) {
       std::size_t eq = line.find('=');
       if (eq == std::string_view::npos)

@@ -276,13 +276,8 @@ void probe_self(bool live, const std::string& root, const Knowledge& knowledge, 
 std::string apparmor_profiles_status(const std::string& text) {
   std::map<std::string, int> modes;
   int total = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos)
-      end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
+  for (auto [number, view] : TextLines(text)) {
+    std::string line(view);
     if (line.empty())
       continue;
     ++total;

@@ -172,13 +172,8 @@ UnitStates parse_unit_capture(const std::string& text, const std::string& path,
                               std::vector<std::string>& warnings) {
   UnitStates states;
   UnitState unit;
-  std::size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    start = nl == std::string::npos ? text.size() : nl + 1;
-    ++line_no;
+  for (auto [line_no, view] : TextLines(text)) {
+    std::string line(view);
     if (!line.empty() && line.back() == '\r')
       line.pop_back();
     if (line.empty()) {

@@ -311,3 +311,19 @@ TEST_CASE("for_each_line_block: a sparse file reads like the same bytes written 
   CHECK(from_sparse.find("tail of the long line") == std::string::npos);
   CHECK(from_sparse.find("w\n") != std::string::npos);
 }
+
+TEST_CASE("TextLines numbers the lines of a text in memory", "[parse][line_reader]") {
+  auto lines_of = [](std::string_view text) {
+    std::vector<std::pair<std::size_t, std::string>> out;
+    for (auto [number, line] : TextLines(text))
+      out.emplace_back(number, std::string(line));
+    return out;
+  };
+  using Lines = std::vector<std::pair<std::size_t, std::string>>;
+  CHECK(lines_of("").empty());
+  CHECK(lines_of("\n") == Lines{{1, ""}});
+  CHECK(lines_of("a\nb") == Lines{{1, "a"}, {2, "b"}});
+  CHECK(lines_of("a\nb\n") == Lines{{1, "a"}, {2, "b"}});
+  CHECK(lines_of("a\n\n\nb\n") == Lines{{1, "a"}, {2, ""}, {3, ""}, {4, "b"}});
+  CHECK(lines_of(std::string_view("x\0y\nz", 5)) == Lines{{1, std::string("x\0y", 3)}, {2, "z"}});
+}
