@@ -1,5 +1,7 @@
 #include "parse/audit_record.h"
 
+#include "parse/byte_words.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -81,7 +83,8 @@ void clean_sample(std::optional<AuditRecordSample>& sample) {
 
 bool parse_audit_record(std::string_view line, AuditRecordView& out) {
   // Hand-rolled: this runs once per record, and memchr calls on spans of a
-  // few bytes cost more than the bytes themselves.
+  // few bytes cost more than the bytes themselves; the spans are searched
+  // eight bytes at a time.
   const char* p = line.data();
   const char* end = p + line.size();
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
@@ -97,8 +100,7 @@ bool parse_audit_record(std::string_view line, AuditRecordView& out) {
   p += 5;
   const char* type = p;
   const char* type_limit = end - p > 64 ? p + 64 : end;
-  while (p < type_limit && *p != ' ')
-    ++p;
+  p = words::find(p, type_limit, ' ');
   if (p == type_limit || p == type)
     return false;
   out.type = std::string_view(type, static_cast<std::size_t>(p - type));
@@ -106,22 +108,36 @@ bool parse_audit_record(std::string_view line, AuditRecordView& out) {
   if (end - p < 10 || std::memcmp(p, "msg=audit(", 10) != 0)
     return false;
   p += 10;
-  // The time is only delimited here; its number is parsed lazily
-  // (audit_record_seconds), for the few records whose time is kept.
+  // TIME:SERIAL) within 48 bytes: the serial is all digits, so the colon is
+  // the last one before the parenthesis. The time is only delimited here;
+  // its number is parsed lazily (audit_record_seconds), for the few records
+  // whose time is kept.
   const char* time = p;
-  const void* close =
-      std::memchr(p, ')', static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - p, 48)));
-  if (!close)
-    return false;
-  p = static_cast<const char*>(close);
-  // TIME:SERIAL: the serial is all digits, so the colon is the last one.
-  const char* colon = p - 1;
-  while (colon > time && *colon != ':')
-    --colon;
-  if (colon == time || !is_digit(*time))
+  const char* limit = time + std::min<std::ptrdiff_t>(end - p, 48);
+  const char* close = nullptr;
+  const char* colon = nullptr;
+  for (; limit - p >= 8; p += 8) {
+    std::uint64_t word = words::load(p);
+    std::uint64_t colons = words::match(word, ':');
+    if (std::uint64_t parens = words::match(word, ')')) {
+      close = p + words::first(parens);
+      colons = words::before(colons, words::first(parens));
+    }
+    if (colons)
+      colon = p + words::last(colons);
+    if (close)
+      break;
+  }
+  for (; !close && p < limit; ++p) {
+    if (*p == ')')
+      close = p;
+    else if (*p == ':')
+      colon = p;
+  }
+  if (!close || !colon || colon == time || !is_digit(*time))
     return false;
   out.time = std::string_view(time, static_cast<std::size_t>(colon - time));
-  ++p;
+  p = close + 1;
   if (p < end && *p == ':')
     ++p;
   if (p < end && *p == ' ')
@@ -137,26 +153,32 @@ std::uint64_t audit_record_seconds(std::string_view time) {
   return seconds;
 }
 
-SubjField find_subj_field(std::string_view line) {
-  // 'j' is rare in audit records (hex-encoded fields use 0-9A-F), so a
-  // memchr for it skips most of the line at memory speed.
-  const char* begin = line.data();
-  const char* end = begin + line.size();
-  const char* at = begin;
-  while (at < end) {
-    const void* hit = std::memchr(at, 'j', static_cast<std::size_t>(end - at));
-    if (!hit)
-      return SubjField::absent;
-    const char* j = static_cast<const char*>(hit);
+namespace {
+
+// The subj= field of the text [begin, end), given `j`: its first 'j', or end.
+// 'j' is rare in audit records (hex-encoded fields use 0-9A-F), so a memchr
+// for it skips most of the text at memory speed.
+SubjField subj_field_from(const char* begin, const char* end, const char* j) {
+  while (j < end) {
     // " subj=" : the j is at index 4 of the field name, after a space.
     if (j - begin >= 4 && end - j >= 2 && j[1] == '=' && j[-1] == 'b' && j[-2] == 'u' &&
         j[-3] == 's' && j[-4] == ' ')
       return (end - j >= 3 && j[2] == '?' && (end - j == 3 || j[3] == ' ' || j[3] == '\x1d'))
                  ? SubjField::unset
                  : SubjField::set;
-    at = j + 1;
+    const void* next = std::memchr(j + 1, 'j', static_cast<std::size_t>(end - j - 1));
+    j = next ? static_cast<const char*>(next) : end;
   }
   return SubjField::absent;
+}
+
+} // namespace
+
+SubjField find_subj_field(std::string_view line) {
+  const char* begin = line.data();
+  const char* end = begin + line.size();
+  const void* j = line.empty() ? nullptr : std::memchr(begin, 'j', line.size());
+  return subj_field_from(begin, end, j ? static_cast<const char*>(j) : end);
 }
 
 AuditLogScanner::AuditLogScanner(const Knowledge& knowledge, AuditLogSummary& summary)
@@ -341,7 +363,7 @@ void AuditLogScanner::scan_line(std::string_view line) {
   if (slot.aux.empty() || !note_aux(slot, record))
     count_lsm(slot, record);
 
-  SubjField subj = find_subj_field(record.body);
+  SubjField subj = subj_of(record.body);
   if (subj == SubjField::unset) {
     ++summary_.subj_unset;
     if (!summary_.subj_unset_first)
@@ -357,6 +379,22 @@ void AuditLogScanner::scan_line(std::string_view line) {
       set_sample(summary_.subj_missing_last, file_, line_, record.time, line);
     }
   }
+}
+
+SubjField AuditLogScanner::subj_of(std::string_view body) {
+  if (!block_end_)
+    return find_subj_field(body);
+  // Inside add_lines: the next 'j' of the block is searched once for all
+  // the lines before it, so a line without one costs no search at all.
+  const char* begin = body.data();
+  const char* end = begin + body.size();
+  if (next_j_ < begin) {
+    const void* j = std::memchr(begin, 'j', static_cast<std::size_t>(block_end_ - begin));
+    next_j_ = j ? static_cast<const char*>(j) : block_end_;
+  }
+  if (next_j_ >= end)
+    return SubjField::absent;
+  return subj_field_from(begin, end, next_j_);
 }
 
 void AuditLogScanner::note_time(std::string_view time) {
@@ -388,12 +426,16 @@ void AuditLogScanner::add_line(std::string_view line) {
 void AuditLogScanner::add_lines(std::string_view block) {
   const char* at = block.data();
   const char* end = at + block.size();
+  block_end_ = end;
+  next_j_ = nullptr;
   while (at < end) {
     const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(end - at));
     const char* stop = nl ? static_cast<const char*>(nl) : end;
     scan_line(std::string_view(at, static_cast<std::size_t>(stop - at)));
     at = stop + 1;
   }
+  block_end_ = nullptr;
+  next_j_ = nullptr;
   flush_time();
 }
 

@@ -80,6 +80,7 @@ private:
   bool note_aux(TypeSlot& slot, const AuditRecordView& record);
   std::string here() const;
   void scan_line(std::string_view line);
+  SubjField subj_of(std::string_view body);
   void note_time(std::string_view time);
   void flush_time();
 
@@ -93,6 +94,10 @@ private:
   bool have_time_ = false;
   bool file_has_time_ = false;
   std::string_view last_time_; // of the last record of the current block
+  // Inside add_lines: the end of the block, and the first 'j' at or after
+  // the body of the last line searched (nullptr: none searched yet).
+  const char* block_end_ = nullptr;
+  const char* next_j_ = nullptr;
 };
 
 } // namespace lsmdoctor

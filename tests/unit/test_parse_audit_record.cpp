@@ -1,4 +1,5 @@
 #include "parse/audit_record.h"
+#include "parse/line_reader.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
@@ -38,6 +39,37 @@ TEST_CASE("parse_audit_record: type, time and body", "[parse][audit_record]") {
   CHECK_FALSE(parse_audit_record("type=AVC msg=audit(12:1", r));
   CHECK_FALSE(parse_audit_record("node=x", r));
   CHECK_FALSE(parse_audit_record("hello world", r));
+}
+
+TEST_CASE("parse_audit_record: the time is up to the last colon before the parenthesis",
+          "[parse][audit_record]") {
+  AuditRecordView r;
+  // Spans shorter and longer than the eight bytes searched at once.
+  REQUIRE(parse_audit_record("type=A msg=audit(1:2):x", r));
+  CHECK(r.type == "A");
+  CHECK(r.time == "1");
+  CHECK(r.body == "x");
+  REQUIRE(parse_audit_record("type=A msg=audit(1:2:3):", r));
+  CHECK(r.time == "1:2");
+  CHECK(r.body.empty());
+  REQUIRE(parse_audit_record("type=MAC_TASK_CONTEXTS msg=audit(1700000000.123:4567890): b", r));
+  CHECK(r.type == "MAC_TASK_CONTEXTS");
+  CHECK(r.time == "1700000000.123");
+  CHECK(r.body == "b");
+  REQUIRE(parse_audit_record("type=A msg=audit(12345678:1) x", r));
+  CHECK(r.time == "12345678");
+  CHECK(r.body == "x");
+  // The colon must come after the first byte of the time, and within 48 bytes.
+  CHECK_FALSE(parse_audit_record("type=A msg=audit(1.2):x", r));
+  CHECK_FALSE(parse_audit_record("type=A msg=audit():x", r));
+  CHECK_FALSE(parse_audit_record("type=A msg=audit(" + std::string(40, '1') + ":12345678): x", r));
+  REQUIRE(parse_audit_record("type=A msg=audit(" + std::string(40, '1') + ":123456): x", r));
+  CHECK(r.time.size() == 40);
+  // A type of 64 bytes or more is not one.
+  CHECK_FALSE(parse_audit_record("type=" + std::string(64, 'T') + " msg=audit(1:1): x", r));
+  REQUIRE(parse_audit_record("type=" + std::string(63, 'T') + " msg=audit(1:1): x", r));
+  CHECK(r.type.size() == 63);
+  CHECK_FALSE(parse_audit_record("type= msg=audit(1:1): x", r));
 }
 
 TEST_CASE("find_subj_field: set, unset and absent", "[parse][audit_record]") {
@@ -125,6 +157,36 @@ TEST_CASE("AuditLogScanner: records that lost subj=", "[parse][audit_record]") {
   CHECK(s.subj_missing_first->time == "1.0");
   CHECK(s.subj_missing_last->where == "audit.log:4");
   CHECK(s.subj_missing_last->text.find("USER_START") != std::string::npos);
+}
+
+TEST_CASE("AuditLogScanner: subj= in a block as line by line", "[parse][audit_record]") {
+  // The block path searches the next 'j' once for the lines before it: a
+  // 'j' in a node name, in other fields, at the end of a line, and lines
+  // without any.
+  const std::string text = "node=j1 type=SYSCALL msg=audit(1.0:1): pid=1 comm=\"cat\" key=x\n"
+                           "type=SYSCALL msg=audit(1.0:2): obj=j subj=? key=j\n"
+                           "type=PATH msg=audit(1.0:2): item=0 name=\"/etc\"\n"
+                           "type=CWD msg=audit(1.0:2): cwd=\"/j\"\n"
+                           "type=SYSCALL msg=audit(1.0:3): pid=1 subj\n"
+                           "type=SYSCALL msg=audit(1.0:4): pid=1 subj=?\n"
+                           "type=USER_START msg=audit(3.0:5): pid=1 subj=unconfined msg='x'\n"
+                           "type=SYSCALL msg=audit(1.0:6): pid=1 subj=x";
+  auto block = scan_text(text);
+  AuditLogSummary lines;
+  AuditLogScanner scanner(knowledge(), lines);
+  scanner.begin_file("audit.log");
+  for (auto [number, line] : TextLines(text))
+    scanner.add_line(line);
+  scanner.finish();
+  CHECK(block.subj_records == 6);
+  CHECK(block.subj_unset == 2);
+  CHECK(block.subj_missing == 2);
+  CHECK(block.subj_missing_first->where == "audit.log:1");
+  CHECK(block.subj_missing_last->where == "audit.log:5");
+  CHECK(block.subj_unset_last->where == "audit.log:6");
+  CHECK(lines.subj_records == block.subj_records);
+  CHECK(lines.subj_unset == block.subj_unset);
+  CHECK(lines.subj_missing == block.subj_missing);
 }
 
 TEST_CASE("AuditLogScanner: the number of distinct types is bounded", "[parse][audit_record]") {
