@@ -1,5 +1,7 @@
 #include "parse/line_reader.h"
 
+#include "parse/mapped_blocks.h"
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -208,6 +210,22 @@ for_each_line_block(const std::string& path,
 Result<std::uint64_t>
 for_each_line_block(int fd, const std::string& name,
                     const std::function<void(std::string_view block)>& on_block) {
+  // Mapped: regular files with data in every block (sparse ones are read,
+  // which skips their holes).
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      st.st_blocks * 512 >= st.st_size) {
+    off_t start = ::lseek(fd, 0, SEEK_CUR);
+    if (start >= 0 && start < st.st_size)
+      if (auto mapped = mapped_line_blocks(fd, name, start, st.st_size, on_block))
+        return std::move(*mapped);
+  }
+  return for_each_line_block_by_read(fd, name, on_block);
+}
+
+Result<std::uint64_t>
+for_each_line_block_by_read(int fd, const std::string& name,
+                            const std::function<void(std::string_view block)>& on_block) {
   constexpr std::size_t kBlock = kLineBlockBytes;
   std::vector<char> block(kBlock);
   std::size_t carried = 0; // a partial line from the previous read, at the start

@@ -35,7 +35,7 @@ for_each_line_in_file(const std::string& path,
 // The block size of for_each_line_block.
 inline constexpr std::size_t kLineBlockBytes = std::size_t{1} << 20;
 
-// Streams `path` in 1 MiB read(2) blocks of whole lines: each block ends
+// Streams `path` in 1 MiB blocks of whole lines: each block ends
 // with a newline, except at the end of the file. A line longer than the
 // block is passed alone in its first 1 MiB and the rest of it is skipped.
 // Holes of sparse files are skipped, not read. For scanners that search
@@ -48,10 +48,18 @@ for_each_line_block(const std::string& path,
                     const std::function<void(std::string_view block)>& on_block,
                     bool allow_pipe = false);
 
-// The same on an open file descriptor; errors name `name`.
+// The same on an open file descriptor; errors name `name`. A regular file
+// is mapped (mmap) rather than read, up to its size when the scan begins;
+// one that shrinks meanwhile is an error, not a crash.
 Result<std::uint64_t>
 for_each_line_block(int fd, const std::string& name,
                     const std::function<void(std::string_view block)>& on_block);
+
+// The same with read(2) whatever the file: the blocks the mapped path must
+// equal (tests).
+Result<std::uint64_t>
+for_each_line_block_by_read(int fd, const std::string& name,
+                            const std::function<void(std::string_view block)>& on_block);
 
 // The lines of a text in memory, without their newlines, numbered from 1:
 // `for (auto [number, line] : TextLines(text))`. A trailing newline ends the

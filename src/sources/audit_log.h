@@ -20,7 +20,7 @@ namespace lsmdoctor {
 Result<std::vector<std::string>> audit_log_files(const std::string& root,
                                                  const std::vector<std::string>& explicit_files);
 
-// Streams one file into the scanner with 1 MiB read(2) blocks; returns the
+// Streams one file into the scanner in 1 MiB blocks (mapped); returns the
 // bytes read. Lines longer than the block are cut with a warning.
 Result<std::uint64_t> scan_audit_log_file(const std::string& path, AuditLogScanner& scanner);
 

@@ -312,6 +312,88 @@ TEST_CASE("for_each_line_block: a sparse file reads like the same bytes written 
   CHECK(from_sparse.find("w\n") != std::string::npos);
 }
 
+namespace {
+
+// The blocks for_each_line_block passes for `path` (mapped), or with
+// read(2) alone, from `offset` on.
+Result<std::vector<std::string>> blocks_from(const std::string& path, off_t offset, bool by_read) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error("open failed");
+  ::lseek(fd, offset, SEEK_SET);
+  std::vector<std::string> blocks;
+  auto collect = [&](std::string_view block) { blocks.emplace_back(block); };
+  auto done = by_read ? for_each_line_block_by_read(fd, path, collect)
+                      : for_each_line_block(fd, path, collect);
+  ::close(fd);
+  if (!done)
+    return done.error();
+  return blocks;
+}
+
+} // namespace
+
+TEST_CASE("for_each_line_block: a mapped file passes the blocks read(2) would",
+          "[parse][line_reader]") {
+  TempDir dir;
+  // Lines of every length around the block: short ones, one that fills a
+  // block exactly, longer ones (cut, their rest skipped, sometimes past the
+  // next block), a newline on a block's last byte, and no final newline.
+  std::string content;
+  std::uint64_t seed = 7;
+  auto next = [&seed](std::uint64_t bound) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % bound;
+  };
+  const std::size_t lengths[] = {0, 1, 99, 4095, kBlock - 1, kBlock, kBlock + 1, 3 * kBlock + 17};
+  while (content.size() < 12 * kBlock) {
+    std::size_t length = next(4) == 0 ? lengths[next(std::size(lengths))] : next(300);
+    content.append(length, static_cast<char>('a' + next(26)));
+    content.push_back('\n');
+  }
+  content += "no newline at the end";
+  std::string path = dir.write("mixed.log", content);
+  for (off_t offset : {off_t{0}, off_t{5}, static_cast<off_t>(kBlock + 3)}) {
+    auto mapped = blocks_from(path, offset, false);
+    auto read = blocks_from(path, offset, true);
+    REQUIRE(mapped);
+    REQUIRE(read);
+    CHECK(mapped->size() == read->size());
+    CHECK(*mapped == *read);
+  }
+  // Blocks end on a newline, except a cut line and the end of the file.
+  auto mapped = blocks_from(path, 0, false);
+  REQUIRE(mapped);
+  std::string joined;
+  for (const auto& block : *mapped) {
+    CHECK(block.size() <= kBlock);
+    CHECK((block.back() == '\n' || block.size() == kBlock || &block == &mapped->back()));
+    joined += block;
+  }
+  CHECK(joined.size() < content.size()); // the rests of the cut lines are skipped
+}
+
+TEST_CASE("for_each_line_block: a mapped file that shrinks is an error, not a crash",
+          "[parse][line_reader]") {
+  TempDir dir;
+  std::string path = dir.write("shrinking.log", numbered_lines(10 * kBlock / 100, 100));
+  std::size_t blocks = 0;
+  auto done = for_each_line_block(path, [&](std::string_view block) {
+    if (blocks++ == 0) {
+      CHECK(block.size() > kBlock / 2);
+      REQUIRE(::truncate(path.c_str(), 4096) == 0); // copytruncate, as logrotate does
+    }
+  });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().message.find("shrank while it was read") != std::string::npos);
+  CHECK(blocks >= 2);
+  // The handler is gone: the next mapped read of a healthy file works.
+  std::string healthy = dir.write("healthy.log", "a\nb\n");
+  std::string all;
+  REQUIRE(for_each_line_block(healthy, [&](std::string_view block) { all += block; }));
+  CHECK(all == "a\nb\n");
+}
+
 TEST_CASE("TextLines numbers the lines of a text in memory", "[parse][line_reader]") {
   auto lines_of = [](std::string_view text) {
     std::vector<std::pair<std::size_t, std::string>> out;
