@@ -11,6 +11,9 @@
   nlohmann_json,
   audit,
   systemd,
+  lz4,
+  zstd,
+  xz,
   zlib,
   catch2,
   python3,
@@ -37,6 +40,9 @@ stdenv.mkDerivation {
     nlohmann_json # the JSON of nix eval (lsm-doctor nixos plan)
     audit # libaudit and libauparse
     systemd # libsystemd: sd-journal, sd-bus
+    lz4 # compressed journal objects (the journal file reader)
+    zstd
+    xz
     zlib
   ];
 

@@ -7,7 +7,7 @@ apt-get update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ccache \
   libcli11-dev libfmt-dev libtomlplusplus-dev catch2 zlib1g-dev nlohmann-json3-dev \
-  libaudit-dev libauparse-dev libsystemd-dev systemd-journal-remote time \
+  libaudit-dev libauparse-dev libsystemd-dev liblz4-dev libzstd-dev liblzma-dev systemd-journal-remote time \
   python3 python3-jsonschema nix-bin mandoc man-db clang-format \
   qemu-system-x86 busybox-static \
   prometheus libxml2-utils python3-junitparser \

@@ -2,6 +2,7 @@
 
 #include "parse/journal_time.h"
 #include "sources/journal_export_file.h"
+#include "sources/journal_native.h"
 
 #include <algorithm>
 #include <array>
@@ -218,6 +219,22 @@ bool is_directory(const std::string& path) {
 
 } // namespace
 
+JournalMatchGroups group_journal_matches(const std::vector<std::string>& matches) {
+  JournalMatchGroups groups;
+  for (const auto& m : matches) {
+    std::size_t eq = m.find('=');
+    std::string field = m.substr(0, eq);
+    std::string value = eq == std::string::npos ? std::string() : m.substr(eq + 1);
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == field; });
+    if (it == groups.end())
+      groups.push_back({field, {value}});
+    else
+      it->second.push_back(value);
+  }
+  return groups;
+}
+
 Result<Journal> Journal::open(const GatherOptions& options) {
   std::vector<std::string> warnings;
   std::vector<std::string> temps;
@@ -227,6 +244,17 @@ Result<Journal> Journal::open(const GatherOptions& options) {
   };
   auto open_files = [&](const std::vector<std::string>& files,
                         std::string description) -> Result<Journal> {
+    if (native_journal::enabled()) {
+      TRY(native, native_journal::Files::open(files, description, warnings));
+      if (native) {
+        Journal journal(nullptr, std::move(description), false);
+        journal.files_ = native->paths();
+        journal.native_ = std::move(native);
+        journal.warnings_ = std::move(warnings);
+        return journal;
+      }
+      warnings.clear(); // a feature only sd-journal knows: it reads them all
+    }
     std::vector<std::string> paths;
     for (const auto& f : files) {
       auto vetted = vet_file(f, warnings, temps);
@@ -304,11 +332,15 @@ Journal Journal::open_export(const std::string& path) {
   return journal;
 }
 
+Journal::Journal(sd_journal* journal, std::string description, bool local)
+    : journal_(journal), description_(std::move(description)), local_(local) {}
+
 Journal::Journal(Journal&& other) noexcept
-    : journal_(other.journal_), export_path_(std::move(other.export_path_)),
-      description_(std::move(other.description_)), local_(other.local_),
-      damage_reported_(other.damage_reported_), warnings_(std::move(other.warnings_)),
-      temp_files_(std::move(other.temp_files_)), files_(std::move(other.files_)) {
+    : journal_(other.journal_), native_(std::move(other.native_)),
+      export_path_(std::move(other.export_path_)), description_(std::move(other.description_)),
+      local_(other.local_), damage_reported_(other.damage_reported_),
+      warnings_(std::move(other.warnings_)), temp_files_(std::move(other.temp_files_)),
+      files_(std::move(other.files_)) {
   other.journal_ = nullptr;
   other.temp_files_.clear();
 }
@@ -317,6 +349,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
   if (this != &other) {
     Journal old(std::move(*this));
     std::swap(journal_, other.journal_);
+    std::swap(native_, other.native_);
     std::swap(export_path_, other.export_path_);
     std::swap(description_, other.description_);
     std::swap(local_, other.local_);
@@ -344,6 +377,8 @@ Journal::for_each_entry(const std::vector<std::string>& matches,
   if (!export_path_.empty())
     return export_file::for_each_entry(export_path_, description_, matches, on_entry, window,
                                        warnings_);
+  if (native_)
+    return native_->for_each_entry(matches, on_entry, window, warnings_);
   sd_journal_flush_matches(journal_);
   for (const auto& m : matches) {
     int r = sd_journal_add_match(journal_, m.data(), m.size());
@@ -424,6 +459,12 @@ Journal::for_each_unique(const std::string& field,
                          const std::function<bool(std::string_view)>& on_value) {
   if (!export_path_.empty())
     return export_file::for_each_unique(export_path_, description_, field, on_value, warnings_);
+  if (native_) {
+    auto n = native_->for_each_unique(field, on_value);
+    if (!n)
+      return make_error(fmt::format("{}: listing {}: {}", description_, field, n.error().message));
+    return n;
+  }
   int r = sd_journal_query_unique(journal_, field.c_str());
   if (r < 0)
     return make_error(fmt::format("{}: {}: {}", description_, field, errno_text(r)));
@@ -449,6 +490,12 @@ Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>>
 Journal::time_range(const std::vector<std::string>& matches) {
   if (!export_path_.empty())
     return export_file::time_range(export_path_, description_, matches, warnings_);
+  if (native_) {
+    auto range = native_->time_range(matches, warnings_);
+    if (!range)
+      return make_error(fmt::format("{}: {}", description_, range.error().message));
+    return range;
+  }
   sd_journal_flush_matches(journal_);
   for (const auto& m : matches) {
     int r = sd_journal_add_match(journal_, m.data(), m.size());

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@
 struct sd_journal; // <systemd/sd-journal.h>, kept out of this header
 
 namespace lsmdoctor {
+namespace native_journal {
+class Files;
+}
 
 // One entry as handed to a walk: views valid only during the callback.
 struct JournalEntry {
@@ -26,6 +30,10 @@ struct JournalEntry {
   std::uint64_t realtime_usec = 0;  // wall clock, microseconds since the epoch
   std::uint64_t monotonic_usec = 0; // microseconds since boot
   std::string_view boot_id;         // 32 lowercase hex digits
+  // Names the message text within one walk: entries with the same nonzero
+  // key carry the same message (journal files store a repeated message
+  // once). 0: not known.
+  std::uint64_t message_key = 0;
 
   // Another field of the entry ("_SYSTEMD_UNIT"), empty when absent.
   std::string_view field(const char* name) const {
@@ -43,7 +51,16 @@ struct JournalWindow {
   // "FIELD=value" every entry must also carry, checked entry by entry: for a
   // walk along one rare value this is cheaper than a second match term.
   std::string require;
+  // Asked with an entry's message key (when the reader has one) before the
+  // message is read: false leaves JournalEntry::message empty, for a caller
+  // that already knows what it needs of that message. Null: always read.
+  std::function<bool(std::uint64_t key)> read_message;
 };
+
+// Matches as sd_journal_add_match takes them ("FIELD=value"), grouped by
+// field: the values of one field are alternatives, every field must match.
+using JournalMatchGroups = std::vector<std::pair<std::string, std::vector<std::string>>>;
+JournalMatchGroups group_journal_matches(const std::vector<std::string>& matches);
 
 // An open journal (RAII around sd_journal*).
 class Journal {
@@ -104,11 +121,11 @@ public:
   const std::string& export_file() const { return export_path_; }
 
 private:
-  Journal(sd_journal* journal, std::string description, bool local)
-      : journal_(journal), description_(std::move(description)), local_(local) {}
+  Journal(sd_journal* journal, std::string description, bool local);
   static Journal open_export(const std::string& path);
 
   sd_journal* journal_ = nullptr;
+  std::unique_ptr<native_journal::Files> native_; // journal files read without sd-journal
   std::string export_path_;
   std::string description_;
   bool local_ = false;

@@ -30,25 +30,7 @@ private:
   int fd_;
 };
 
-// Matches as sd_journal_add_match takes them: values of one field are
-// alternatives, different fields must all match.
-using MatchGroups = std::vector<std::pair<std::string, std::vector<std::string>>>;
-
-MatchGroups group(const std::vector<std::string>& matches) {
-  MatchGroups groups;
-  for (const auto& m : matches) {
-    std::size_t eq = m.find('=');
-    std::string field = m.substr(0, eq);
-    std::string value = eq == std::string::npos ? std::string() : m.substr(eq + 1);
-    auto it =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == field; });
-    if (it == groups.end())
-      groups.push_back({field, {value}});
-    else
-      it->second.push_back(value);
-  }
-  return groups;
-}
+using MatchGroups = JournalMatchGroups;
 
 bool matches_all(const JournalExportEntry& entry, const MatchGroups& groups) {
   return std::all_of(groups.begin(), groups.end(), [&](const auto& g) {
@@ -142,9 +124,10 @@ Result<std::uint64_t> for_each_entry(const std::string& path, const std::string&
                                      const std::function<bool(const JournalEntry&)>& on_entry,
                                      const JournalWindow& window,
                                      std::vector<std::string>& warnings) {
-  MatchGroups groups = group(matches);
-  MatchGroups required = group(window.require.empty() ? std::vector<std::string>{}
-                                                      : std::vector<std::string>{window.require});
+  MatchGroups groups = group_journal_matches(matches);
+  MatchGroups required =
+      group_journal_matches(window.require.empty() ? std::vector<std::string>{}
+                                                   : std::vector<std::string>{window.require});
   std::uint64_t visited = 0;
   TRY(read, walk(
                 path, description,

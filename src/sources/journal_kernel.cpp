@@ -118,26 +118,73 @@ void record(BootSignatureStats& stats, const LogSignature& sig, std::uint64_t nu
     stats.total = stats.matches;
 }
 
-JournalWindow walk_window(std::uint64_t since_usec) {
+// What matching a message gave, kept by message key: a flood repeats a few
+// messages, and a journal file names each of them by one key.
+class MatchCache {
+public:
+  // Whether the message of `key` is known to match nothing (so its text is
+  // not needed).
+  bool matches_nothing(std::uint64_t key) const {
+    const Slot& slot = slot_of(key);
+    return slot.key == key && slot.matches.empty();
+  }
+  const std::vector<SignatureMatcher::Match>& matches(const SignatureMatcher& matcher,
+                                                      std::uint64_t key, std::string_view message) {
+    Slot& slot = slot_of(key);
+    if (slot.key != key) {
+      slot.key = key;
+      slot.matches.clear();
+      if (matcher.may_match(message))
+        matcher.match(message,
+                      [&](const SignatureMatcher::Match& m) { slot.matches.push_back(m); });
+    }
+    return slot.matches;
+  }
+
+private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::vector<SignatureMatcher::Match> matches;
+  };
+  static constexpr int kBits = 14;
+  Slot& slot_of(std::uint64_t key) { return slots_[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)]; }
+  const Slot& slot_of(std::uint64_t key) const {
+    return slots_[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
+  }
+  std::vector<Slot> slots_ = std::vector<Slot>(std::size_t{1} << kBits);
+};
+
+JournalWindow walk_window(std::uint64_t since_usec, const MatchCache& cache) {
   JournalWindow window;
   window.since_usec = since_usec;
+  window.read_message = [&cache](std::uint64_t key) { return !cache.matches_nothing(key); };
   return window;
 }
 
 // The walking scan: every kernel message of each chosen boot, prefiltered
-// then matched. For journals whose field index cannot be read.
+// then matched.
 Result<bool> scan_walking(Journal& journal, const Knowledge& knowledge,
                           const SignatureMatcher& matcher, const JournalScanOptions& options,
                           std::vector<BootKernelLog>& boots) {
   std::uint64_t messages = 0;
   for (std::size_t b = 0; b < boots.size(); ++b) {
     BootKernelLog& boot = boots[b];
+    MatchCache cache; // keys name messages within one walk
     auto visited = journal.for_each_entry(
         {"_TRANSPORT=kernel", "_BOOT_ID=" + boot.boot_id},
         [&](const JournalEntry& entry) {
           ++boot.kernel_messages;
           if (++messages % kProgressEvery == 0 && options.progress)
             options.progress(messages, b + 1, boots.size());
+          if (entry.message_key != 0) {
+            if (cache.matches_nothing(entry.message_key))
+              return true;
+            for (const auto& m : cache.matches(matcher, entry.message_key, entry.message)) {
+              const LogSignature& sig = knowledge.signatures[m.index];
+              record(boot.signatures[sig.id], sig, m.number.value_or(1), entry, entry.message);
+            }
+            return true;
+          }
           if (!matcher.may_match(entry.message))
             return true;
           matcher.match(entry.message, [&](const SignatureMatcher::Match& m) {
@@ -146,7 +193,7 @@ Result<bool> scan_walking(Journal& journal, const Knowledge& knowledge,
           });
           return true;
         },
-        walk_window(options.since_usec));
+        walk_window(options.since_usec, cache));
     if (!visited)
       return visited.error();
   }

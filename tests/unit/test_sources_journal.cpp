@@ -67,20 +67,40 @@ struct TempDir {
   }
 };
 
-// Writes `export_text` and converts it; empty when journal-remote is missing.
-std::string make_journal(const TempDir& dir, const std::string& export_text) {
+// Writes `export_text` and converts it to the journal file NAME, with
+// `env` ("VAR=value ...") in journal-remote's environment and `args` on its
+// command line; empty when
+// journal-remote is missing.
+std::string make_journal(const TempDir& dir, const std::string& export_text,
+                         const std::string& env = "", const std::string& name = "x.journal",
+                         const std::string& args = "") {
   if (!fs::exists(kJournalRemote))
     return {};
-  fs::path input = dir.path / "in.export";
-  std::ofstream(input) << export_text;
-  fs::path out = dir.path / "x.journal";
-  std::string cmd =
-      fmt::format("{} --output={} {} 2>/dev/null", kJournalRemote, out.string(), input.string());
+  fs::path input = dir.path / (name + ".export");
+  std::ofstream(input, std::ios::binary) << export_text;
+  fs::path out = dir.path / name;
+  std::string cmd = fmt::format("env {} {} {} --output={} {} 2>/dev/null", env, kJournalRemote,
+                                args, out.string(), input.string());
   int rc = std::system(cmd.c_str());
   REQUIRE(WIFEXITED(rc));
   REQUIRE(WEXITSTATUS(rc) == 0);
   return out.string();
 }
+
+// Chooses the reader of journal files for its lifetime (the test hook the
+// doctor documents), then restores the default.
+class ReaderScope {
+public:
+  explicit ReaderScope(const char* reader) {
+    if (reader != nullptr)
+      ::setenv("LSMD_JOURNAL_READER", reader, 1);
+    else
+      ::unsetenv("LSMD_JOURNAL_READER");
+  }
+  ReaderScope(const ReaderScope&) = delete;
+  ReaderScope& operator=(const ReaderScope&) = delete;
+  ~ReaderScope() { ::unsetenv("LSMD_JOURNAL_READER"); }
+};
 
 GatherOptions files(const std::string& path) {
   GatherOptions o;
@@ -205,6 +225,10 @@ TEST_CASE("scan_journal_kernel: boots, kernels and counts", "[sources][journal]"
 }
 
 TEST_CASE("A journal with a damaged or cut tail is read up to the damage", "[sources][journal]") {
+  // Both readers of journal files: the project's own and sd-journal.
+  const char* reader = GENERATE(static_cast<const char*>(nullptr), "sd-journal");
+  INFO("reader " << (reader != nullptr ? reader : "own"));
+  ReaderScope scope(reader);
   TempDir dir;
   std::string errors_export = three_boots(3000);
   std::string path = make_journal(dir, errors_export);
@@ -431,4 +455,119 @@ TEST_CASE("capture_journal keeps what the doctor reads of the chosen boots", "[s
   REQUIRE(c);
   REQUIRE(d);
   CHECK(history_text(*c) == history_text(*d));
+}
+
+namespace {
+
+// Everything one reader makes of journal files: every entry in order, the
+// histories for several boot windows, the unit lines and the warnings.
+std::string read_everything(const GatherOptions& options, const char* reader) {
+  ReaderScope scope(reader);
+  auto journal = Journal::open(options);
+  REQUIRE(journal);
+  std::string out;
+  auto all = journal->for_each_entry({}, [&](const JournalEntry& e) {
+    out += fmt::format("{} {} {} [{}] unit={}\n", e.realtime_usec, e.monotonic_usec, e.boot_id,
+                       e.message, e.field("_SYSTEMD_UNIT"));
+    return true;
+  });
+  REQUIRE(all);
+  for (int boots : {1, 2, 10}) {
+    JournalScanOptions scan;
+    scan.boots = boots;
+    auto history = scan_journal_kernel(*journal, test::knowledge(), scan);
+    REQUIRE(history);
+    out += history_text(*history);
+  }
+  auto range = journal->time_range({"_BOOT_ID=" + boot_id(1)});
+  REQUIRE(range);
+  REQUIRE(range->has_value());
+  out += fmt::format("boot 1: {}..{}\n", (*range)->first, (*range)->second);
+  std::vector<std::string> warnings;
+  out += units_text(add_unit_journal(options, Fact<UnitStates>::unknown("no bus"), warnings));
+  out += fmt::format("warnings: {}\n", fmt::join(journal->warnings(), " | "));
+  return out;
+}
+
+// A kernel message long enough for journal-remote to compress (> 512 bytes).
+std::string long_error() {
+  return "audit: error in audit_log_subj_ctx " + std::string(1500, 'x');
+}
+
+std::uint32_t incompatible_flags(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(12);
+  unsigned char raw[4] = {};
+  in.read(reinterpret_cast<char*>(raw), 4);
+  return raw[0] | (raw[1] << 8U) | (raw[2] << 16U) | (static_cast<std::uint32_t>(raw[3]) << 24U);
+}
+
+} // namespace
+
+TEST_CASE("The journal file reader agrees with sd-journal", "[sources][journal]") {
+  TempDir dir;
+  std::string text = boots_with_units();
+  text += entry(kStart + 2 * 86400000000ULL + 400, 1400, boot_id(2), "kernel", long_error());
+  struct Variant {
+    const char* env;
+    const char* args;
+    std::uint32_t must_have; // incompatible flags journal-remote sets for it
+    std::uint32_t must_lack;
+    bool compressed; // the long message is stored compressed
+  };
+  // Flags: 4 keyed hash, 8 zstd, 16 compact.
+  for (const Variant& v :
+       {Variant{"", "", 8 | 16, 0, true},
+        Variant{"SYSTEMD_JOURNAL_COMPACT=0 SYSTEMD_JOURNAL_KEYED_HASH=0", "", 8, 4 | 16, true},
+        Variant{"", "--compress=no", 16, 0, false}}) {
+    INFO("journal-remote with " << v.env << " " << v.args);
+    std::string path = make_journal(
+        dir, text, v.env, fmt::format("v{}{}.journal", v.must_have, v.compressed), v.args);
+    if (path.empty()) {
+      WARN("systemd-journal-remote is not installed: skipped");
+      return;
+    }
+    REQUIRE((incompatible_flags(path) & v.must_have) == v.must_have);
+    REQUIRE((incompatible_flags(path) & v.must_lack) == 0);
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE((bytes.find(std::string(1500, 'x')) == std::string::npos) == v.compressed);
+    std::string own = read_everything(files(path), nullptr);
+    CHECK(own == read_everything(files(path), "sd-journal"));
+    CHECK(own.find("[" + long_error() + "]") != std::string::npos);
+    CHECK(own.find("subj-ctx-error") != std::string::npos);
+  }
+}
+
+TEST_CASE("The journal file reader interleaves several files as sd-journal does",
+          "[sources][journal]") {
+  TempDir dir;
+  // Two writers: boots 0 and 2 in one file, boot 1 and a late part of boot
+  // 2 in another, so the order comes from boot ids and clocks.
+  std::string first;
+  std::string second;
+  for (int b = 0; b < 3; ++b) {
+    std::uint64_t start = kStart + static_cast<std::uint64_t>(b) * 86400000000ULL;
+    std::string& out = b == 1 ? second : first;
+    out += entry(start, 1000, boot_id(b), "kernel", fmt::format("Linux version 6.18.{} (x)", b));
+    for (int i = 0; i < 3 * b; ++i)
+      out +=
+          entry(start + 100 + static_cast<std::uint64_t>(i), 1100 + static_cast<std::uint64_t>(i),
+                boot_id(b), "kernel", "audit: error in audit_log_subj_ctx");
+  }
+  second += entry(kStart + 2 * 86400000000ULL + 50, 1050, boot_id(2), "kernel",
+                  "audit: error in audit_log_obj_ctx");
+  std::string a = make_journal(dir, first, "", "a.journal");
+  std::string b = make_journal(dir, second, "", "b.journal");
+  if (a.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  GatherOptions both;
+  both.root = "/nonexistent-root";
+  both.journal_files = {a, b};
+  std::string own = read_everything(both, nullptr);
+  CHECK(own == read_everything(both, "sd-journal"));
+  // The late part of boot 2 sits between its banner and its errors.
+  CHECK(own.find("audit_log_obj_ctx") < own.find("6.18.2") + 200);
 }
