@@ -68,7 +68,7 @@ constexpr std::uint64_t kTrimEvery = 8192;
 // nothing (the pages stay in the page cache), and resident memory stays
 // bounded however long the journal is.
 void trim_behind(Files::Mapped& m, std::uint64_t offset) {
-  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   std::uint64_t end = std::min<std::uint64_t>(offset, m.size) / page * page;
   if (end <= m.trimmed_to)
     return;
@@ -288,7 +288,7 @@ Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths
     if (h.header_size + h.arena_size > mapped->size)
       warnings.push_back(fmt::format("{}: truncated ({} of {} bytes); read up to the cut", path,
                                      mapped->size, h.header_size + h.arena_size));
-    mapped->file = std::move(*file);
+    mapped->file = *file;
     std::size_t writer = files->files_.size();
     for (const auto& other : files->files_)
       if (other->file->header().seqnum_id == mapped->file->header().seqnum_id)
