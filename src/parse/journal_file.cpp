@@ -30,20 +30,21 @@ constexpr std::uint8_t kObjectXz = 1U << 0;
 constexpr std::uint8_t kObjectLz4 = 1U << 1;
 constexpr std::uint8_t kObjectZstd = 1U << 2;
 
-std::uint64_t le64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
+// A little-endian integer at `p` (any alignment).
+template <class T> T little_endian(const std::uint8_t* p) {
+  T v = 0;
   std::memcpy(&v, p, sizeof v);
   if constexpr (std::endian::native == std::endian::big)
-    v = __builtin_bswap64(v);
+    v = sizeof v == 8 ? static_cast<T>(__builtin_bswap64(v)) : static_cast<T>(__builtin_bswap32(v));
   return v;
 }
 
+std::uint64_t le64(const std::uint8_t* p) {
+  return little_endian<std::uint64_t>(p);
+}
+
 std::uint32_t le32(const std::uint8_t* p) {
-  std::uint32_t v = 0;
-  std::memcpy(&v, p, sizeof v);
-  if constexpr (std::endian::native == std::endian::big)
-    v = __builtin_bswap32(v);
-  return v;
+  return little_endian<std::uint32_t>(p);
 }
 
 Error damage(std::uint64_t offset, std::string_view what) {
