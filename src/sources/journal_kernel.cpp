@@ -133,10 +133,7 @@ public:
     Slot& slot = slot_of(key);
     if (slot.key != key) {
       slot.key = key;
-      slot.matches.clear();
-      if (matcher.may_match(message))
-        matcher.match(message,
-                      [&](const SignatureMatcher::Match& m) { slot.matches.push_back(m); });
+      matcher.match_anchored(message, slot.matches);
     }
     return slot.matches;
   }
@@ -170,27 +167,24 @@ Result<bool> scan_walking(Journal& journal, const Knowledge& knowledge,
   for (std::size_t b = 0; b < boots.size(); ++b) {
     BootKernelLog& boot = boots[b];
     MatchCache cache; // keys name messages within one walk
+    std::vector<SignatureMatcher::Match> uncached;
     auto visited = journal.for_each_entry(
         {"_TRANSPORT=kernel", "_BOOT_ID=" + boot.boot_id},
         [&](const JournalEntry& entry) {
           ++boot.kernel_messages;
           if (++messages % kProgressEvery == 0 && options.progress)
             options.progress(messages, b + 1, boots.size());
-          if (entry.message_key != 0) {
-            if (cache.matches_nothing(entry.message_key))
-              return true;
-            for (const auto& m : cache.matches(matcher, entry.message_key, entry.message)) {
-              const LogSignature& sig = knowledge.signatures[m.index];
-              record(boot.signatures[sig.id], sig, m.number.value_or(1), entry, entry.message);
-            }
+          if (entry.message_key != 0 && cache.matches_nothing(entry.message_key))
             return true;
-          }
-          if (!matcher.may_match(entry.message))
-            return true;
-          matcher.match(entry.message, [&](const SignatureMatcher::Match& m) {
+          const std::vector<SignatureMatcher::Match>* found = &uncached;
+          if (entry.message_key != 0)
+            found = &cache.matches(matcher, entry.message_key, entry.message);
+          else
+            matcher.match_anchored(entry.message, uncached);
+          for (const auto& m : *found) {
             const LogSignature& sig = knowledge.signatures[m.index];
             record(boot.signatures[sig.id], sig, m.number.value_or(1), entry, entry.message);
-          });
+          }
           return true;
         },
         walk_window(options.since_usec, cache));
