@@ -138,7 +138,7 @@ std::string fmt_loop_error(std::uint64_t offset) {
   return fmt::format("offset {}: the chain does not end (a loop)", offset);
 }
 
-Result<File> File::open(std::span<const std::uint8_t> bytes) {
+Result<Header> parse_header(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kHeaderMin || std::memcmp(bytes.data(), "LPKSHHRH", 8) != 0)
     return make_error("not a journal file (no journal header)");
   const std::uint8_t* p = bytes.data();
@@ -154,14 +154,19 @@ Result<File> File::open(std::span<const std::uint8_t> bytes) {
   h.n_entries = le64(p + 152);
   h.entry_array_offset = le64(p + 176);
   h.tail_entry_realtime = le64(p + 192);
-  if (std::uint32_t unknown = h.incompatible_flags & ~Header::kKnownIncompatible; unknown != 0)
-    return make_error(fmt::format("uses incompatible features this reader does not know "
-                                  "(flags {:#x})",
-                                  unknown));
   if (h.header_size < kHeaderMin || h.header_size % 8 != 0 || h.header_size > bytes.size())
     return make_error(fmt::format("header size {} out of range", h.header_size));
   if (h.arena_size > UINT64_MAX - h.header_size)
     return make_error(fmt::format("arena size {} out of range", h.arena_size));
+  return h;
+}
+
+Result<File> File::open(std::span<const std::uint8_t> bytes) {
+  TRY(h, parse_header(bytes));
+  if (std::uint32_t unknown = h.incompatible_flags & ~Header::kKnownIncompatible; unknown != 0)
+    return make_error(fmt::format("uses incompatible journal format features lsm-doctor does "
+                                  "not know (flags {:#x})",
+                                  unknown));
   std::uint64_t end = std::min<std::uint64_t>(h.header_size + h.arena_size, bytes.size());
   return File(bytes, h, end);
 }

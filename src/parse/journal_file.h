@@ -49,6 +49,10 @@ struct Header {
       kCompressedXz | kCompressedLz4 | kKeyedHash | kCompressedZstd | kCompact;
 };
 
+// The header at the start of `bytes` (at least the header's own size),
+// whatever features it declares.
+Result<Header> parse_header(std::span<const std::uint8_t> bytes);
+
 // An ENTRY object's fixed part.
 struct Entry {
   std::uint64_t offset = 0;

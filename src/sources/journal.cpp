@@ -1,5 +1,6 @@
 #include "sources/journal.h"
 
+#include "parse/journal_file.h"
 #include "parse/journal_time.h"
 #include "sources/journal_export_file.h"
 #include "sources/journal_native.h"
@@ -28,34 +29,16 @@ std::string errno_text(int error) {
   return std::strerror(error < 0 ? -error : error);
 }
 
-// The fields of a journal file header that tell whether the file is whole
-// (systemd's JOURNAL_FILE_FORMAT: little-endian at fixed offsets).
-struct JournalHeader {
-  std::uint64_t header_size = 0;
-  std::uint64_t arena_size = 0;
-  std::uint64_t n_entries = 0;
-  std::uint64_t tail_entry_realtime = 0;
-};
-
-std::uint64_t le64(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-std::optional<JournalHeader> read_header(int fd) {
-  std::array<unsigned char, 208> raw{};
-  if (::pread(fd, raw.data(), raw.size(), 0) != static_cast<ssize_t>(raw.size()))
+// The header of the journal file open at `fd`.
+std::optional<journal_file::Header> read_header(int fd) {
+  std::array<std::uint8_t, 4096> raw{};
+  ssize_t n = ::pread(fd, raw.data(), raw.size(), 0);
+  if (n <= 0)
     return std::nullopt;
-  if (std::memcmp(raw.data(), "LPKSHHRH", 8) != 0)
+  auto header = journal_file::parse_header({raw.data(), static_cast<std::size_t>(n)});
+  if (!header)
     return std::nullopt;
-  JournalHeader h;
-  h.header_size = le64(raw.data() + 88);
-  h.arena_size = le64(raw.data() + 96);
-  h.n_entries = le64(raw.data() + 152);
-  h.tail_entry_realtime = le64(raw.data() + 192);
-  return h;
+  return *header;
 }
 
 class FdCloser {
@@ -107,7 +90,7 @@ Result<std::string> grown_copy(int fd, std::uint64_t full_size) {
 
 // Whether the last entry the header announces can be read: sd-journal stops
 // silently at damage and drops the rest of the file.
-bool tail_readable(const std::string& path, const JournalHeader& header) {
+bool tail_readable(const std::string& path, const journal_file::Header& header) {
   if (header.n_entries == 0)
     return true;
   const char* paths[] = {path.c_str(), nullptr};
@@ -244,8 +227,9 @@ Result<Journal> Journal::open(const GatherOptions& options) {
   };
   auto open_files = [&](const std::vector<std::string>& files,
                         std::string description) -> Result<Journal> {
+    std::string unsupported;
     if (native_journal::enabled()) {
-      TRY(native, native_journal::Files::open(files, description, warnings));
+      TRY(native, native_journal::Files::open(files, description, warnings, unsupported));
       if (native) {
         Journal journal(nullptr, std::move(description), false);
         journal.files_ = native->paths();
@@ -280,6 +264,12 @@ Result<Journal> Journal::open(const GatherOptions& options) {
     int r = sd_journal_open_files(&j, argv.data(), 0);
     if (r < 0) {
       cleanup();
+      if (!unsupported.empty())
+        return make_error(fmt::format(
+            "{}: {}, and sd-journal cannot read it either ({}); a newer journalctl can "
+            "convert it: journalctl --file=FILE -o export > FILE.export, then --journal-file "
+            "FILE.export",
+            description, unsupported.substr(unsupported.find(": ") + 2), errno_text(r)));
       return make_error(fmt::format("{}: {}", description, errno_text(r)));
     }
     Journal journal(j, std::move(description), false);

@@ -237,7 +237,8 @@ bool enabled() {
 
 Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths,
                                            const std::string& description,
-                                           std::vector<std::string>& warnings) {
+                                           std::vector<std::string>& warnings,
+                                           std::string& unsupported) {
   std::unique_ptr<Files> files(new Files());
   for (const auto& path : paths) {
     auto fail = [&](std::string why) -> std::optional<Error> {
@@ -278,8 +279,10 @@ Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths
     mapped->size = static_cast<std::size_t>(st.st_size);
     auto file = File::open({mapped->base, mapped->size});
     if (!file) {
-      if (file.error().message.find("incompatible") != std::string::npos)
+      if (file.error().message.find("incompatible") != std::string::npos) {
+        unsupported = fmt::format("{}: {}", path, file.error().message);
         return std::unique_ptr<Files>(); // sd-journal may know the feature
+      }
       if (auto e = fail(file.error().message))
         return *e;
       continue;

@@ -571,3 +571,24 @@ TEST_CASE("The journal file reader interleaves several files as sd-journal does"
   // The late part of boot 2 sits between its banner and its errors.
   CHECK(own.find("audit_log_obj_ctx") < own.find("6.18.2") + 200);
 }
+
+TEST_CASE("A journal file of a later format says what would read it", "[sources][journal]") {
+  TempDir dir;
+  std::string path = make_journal(dir, three_boots(1));
+  if (path.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(12);
+    char flags = 0;
+    f.get(flags);
+    f.seekp(12);
+    f.put(static_cast<char>(flags | 0x40)); // a feature of a later systemd
+  }
+  auto journal = Journal::open(files(path));
+  REQUIRE_FALSE(journal);
+  CHECK(journal.error().message.find("0x40") != std::string::npos);
+  CHECK(journal.error().message.find("journalctl --file=FILE -o export") != std::string::npos);
+}
