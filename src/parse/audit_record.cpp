@@ -238,14 +238,18 @@ AuditLogScanner::TypeSlot AuditLogScanner::make_slot(std::string_view type) cons
   return slot;
 }
 
-std::uint64_t AuditLogScanner::type_prefix(std::string_view type) {
-  std::uint64_t prefix = 0;
-  if (type.size() >= 8)
-    std::memcpy(&prefix, type.data(), 8);
-  else
-    for (std::size_t i = 0; i < type.size(); ++i)
-      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(type[i])) << (8 * i);
-  return prefix;
+std::uint64_t AuditLogScanner::type_word(std::string_view type, std::size_t from) {
+  std::uint64_t word = 0;
+  for (std::size_t i = from; i < type.size() && i < from + 8; ++i)
+    word |= static_cast<std::uint64_t>(static_cast<unsigned char>(type[i])) << (8 * (i - from));
+  return word;
+}
+
+std::uint64_t AuditLogScanner::record_type_word(std::string_view type, std::size_t from) {
+  if (type.size() <= from)
+    return 0;
+  std::uint64_t word = words::load(type.data() + from);
+  return type.size() >= from + 8 ? word : words::before(word, type.size() - from);
 }
 
 std::size_t AuditLogScanner::type_hash(std::uint64_t prefix, std::size_t size) {
@@ -254,18 +258,19 @@ std::size_t AuditLogScanner::type_hash(std::uint64_t prefix, std::size_t size) {
 }
 
 AuditLogScanner::TypeSlot& AuditLogScanner::slot_for(std::string_view type) {
-  // The first eight bytes and the length tell the usual types apart without
-  // a call to memcmp.
-  std::uint64_t prefix = type_prefix(type);
+  // The first sixteen bytes and the length tell the usual types apart
+  // without a call to memcmp.
+  std::uint64_t prefix = record_type_word(type, 0);
+  std::uint64_t second = record_type_word(type, 8);
   std::size_t h = type_hash(prefix, type.size());
   for (std::size_t probe = 0; probe < kTypeTable; ++probe) {
     std::uint16_t index = table_[(h + probe) & (kTypeTable - 1)];
     if (index == 0)
       break;
     TypeSlot& slot = slots_[index - 1];
-    if (slot.prefix == prefix && slot.name.size() == type.size() &&
-        (type.size() <= 8 ||
-         std::memcmp(slot.name.data() + 8, type.data() + 8, type.size() - 8) == 0))
+    if (slot.prefix == prefix && slot.second == second && slot.name.size() == type.size() &&
+        (type.size() <= 16 ||
+         std::memcmp(slot.name.data() + 16, type.data() + 16, type.size() - 16) == 0))
       return slot;
   }
   return new_slot(type);
@@ -282,7 +287,8 @@ AuditLogScanner::TypeSlot& AuditLogScanner::new_slot(std::string_view type) {
     return slots_.back();
   }
   slots_.push_back(make_slot(type));
-  slots_.back().prefix = type_prefix(type);
+  slots_.back().prefix = type_word(type, 0);
+  slots_.back().second = type_word(type, 8);
   std::size_t h = type_hash(slots_.back().prefix, type.size());
   while (table_[h] != 0)
     h = (h + 1) & (kTypeTable - 1);

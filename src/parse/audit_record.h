@@ -59,6 +59,7 @@ public:
 private:
   struct TypeSlot {
     std::uint64_t prefix = 0; // the first eight bytes of `name`
+    std::uint64_t second = 0; // the next eight (zeros past its end)
     std::string name;         // as written in the log
     std::string counted_as;   // the name it is counted under
     std::string lsm;          // module of the type, "" when none or decided by the text
@@ -70,7 +71,11 @@ private:
     std::vector<const AuditRecordType*> numbered; // candidates of UNKNOWN[N]
   };
   static constexpr std::size_t kTypeTable = 1024; // a power of two, >= 2 * kMaxTypes
-  static std::uint64_t type_prefix(std::string_view type);
+  // The eight bytes of `type` from `from`, zeros past its end.
+  static std::uint64_t type_word(std::string_view type, std::size_t from);
+  // The same for a type parsed from a record, which is followed by more
+  // than seven bytes (" msg=audit(T:)" at least): one load, no byte loop.
+  static std::uint64_t record_type_word(std::string_view type, std::size_t from);
   static std::size_t type_hash(std::uint64_t prefix, std::size_t size);
   TypeSlot& slot_for(std::string_view type);
   TypeSlot& new_slot(std::string_view type);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -39,9 +40,9 @@ inline unsigned last(std::uint64_t mask) {
   return 7 - static_cast<unsigned>(std::countl_zero(mask)) / 8;
 }
 
-// The marks of the bytes before index `n` (0..8).
-inline std::uint64_t before(std::uint64_t mask, unsigned n) {
-  return n >= 8 ? mask : mask & ((std::uint64_t{1} << (8 * n)) - 1);
+// The bytes (or marks) of `word` before index `n`, zeros after.
+inline std::uint64_t before(std::uint64_t word, std::size_t n) {
+  return n >= 8 ? word : word & ((std::uint64_t{1} << (8 * n)) - 1);
 }
 
 // The first `c` in [p, limit), or `limit`.

@@ -189,6 +189,25 @@ TEST_CASE("AuditLogScanner: subj= in a block as line by line", "[parse][audit_re
   CHECK(lines.subj_missing == block.subj_missing);
 }
 
+TEST_CASE("AuditLogScanner: types that share their first bytes are counted apart",
+          "[parse][audit_record]") {
+  auto s = scan_text("type=ABCDEFGH1 msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGH2 msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGH msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGHIJKLMNOP1 msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGHIJKLMNOP2 msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGHIJKLMNOP2 msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGHIJKLMNOP msg=audit(1.0:1): x\n"
+                     "type=ABCDEFGHIJKLMNO msg=audit(1.0:1): x\n"
+                     "type=A msg=audit(1:):\n"
+                     "type=AB msg=audit(1:):\n");
+  CHECK(s.records == 10);
+  CHECK(s.by_type.size() == 9);
+  CHECK(s.by_type.at("ABCDEFGHIJKLMNOP2") == 2);
+  CHECK(s.by_type.at("ABCDEFGHIJKLMNO") == 1);
+  CHECK(s.by_type.at("A") == 1);
+}
+
 TEST_CASE("AuditLogScanner: the number of distinct types is bounded", "[parse][audit_record]") {
   std::string text;
   for (std::size_t i = 0; i < AuditLogScanner::kMaxTypes + 10; ++i)
