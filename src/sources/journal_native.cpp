@@ -360,8 +360,14 @@ Files::for_each_entry(const std::vector<std::string>& matches,
     c.has = false;
     for (;;) {
       auto offset = c.chain.next();
-      if (++passed % kTrimEvery == 0 && offset)
+      if (++passed % kTrimEvery == 0 && offset) {
         trim_behind(*c.mapped, *offset);
+        // The entry arrays a walk follows lie behind the entries they list:
+        // now and then every mapped page goes back.
+        if (passed % (kTrimEvery * 32) == 0)
+          for (auto& m : files_)
+            ::madvise(const_cast<std::uint8_t*>(m->base), m->size, MADV_DONTNEED); // NOLINT
+      }
       if (!offset) {
         warn_once(warnings, damaged(c.mapped->path, offset.error()));
         return;
