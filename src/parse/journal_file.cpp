@@ -266,8 +266,11 @@ Result<std::uint64_t> File::find_field(std::string_view name) const {
   std::uint64_t size = header_.field_hash_table_size;
   if (table == 0 || size == 0)
     return std::uint64_t{0};
+  // journald makes it 1023 buckets (16 KiB); a table of more than a
+  // million buckets is not one it wrote.
+  constexpr std::uint64_t kMaxTableBytes = std::uint64_t{16} << 20;
   if (table % 8 != 0 || table < header_.header_size || table > end_ || size > end_ - table ||
-      size % 16 != 0)
+      size % 16 != 0 || size > kMaxTableBytes)
     return damage(table, "field hash table out of range");
   // The table's buckets are scanned in full, so no hash function is needed
   // (the table holds a few dozen field names).

@@ -8,7 +8,10 @@
   named with --dmesg is an input the user chose and is read, as are real
   pipes: `--dmesg <(cat FILE)`, `--dmesg /dev/stdin` and `--dmesg -`;
 - a 10 GB sparse kernel log (--dmesg and .lsm-doctor/dmesg.txt) and audit.log
-  stand-in (--audit-log and ROOT/var/log/audit/audit.log).
+  stand-in (--audit-log and ROOT/var/log/audit/audit.log);
+- a 10 GB sparse journal file whose header points into the hole (a field
+  table of 1 GiB, a billion entries), and one whose entry array links to
+  itself (--journal-file).
 
 For each: the run ends within its time budget with exit status 0, 1 or 2,
 the JSON report is valid UTF-8 and valid JSON, the text output is produced,
@@ -20,6 +23,7 @@ Usage: run_hostile.py LSM_DOCTOR
 """
 import json
 import os
+import struct
 import random
 import resource
 import shutil
@@ -76,6 +80,35 @@ def replace_with(path, kind, data=b""):
     else:
         with open(path, "wb") as f:
             f.write(data)
+
+
+def hostile_journal(path, kind):
+    """A journal file header over a 10 GB hole ("sparse"), or a small file
+    whose only entry array links to itself ("loop")."""
+    header = bytearray(272)
+    header[0:8] = b"LPKSHHRH"
+    struct.pack_into("<I", header, 12, 16)  # compact
+    struct.pack_into("<Q", header, 88, 272)
+    if kind == "sparse":
+        size = 10 * 1024 ** 3
+        struct.pack_into("<QQQQ", header, 96, size - 272, 0, 0, 5 * 1024 ** 3)
+        struct.pack_into("<Q", header, 128, 1024 ** 3)        # field hash table bytes
+        struct.pack_into("<Q", header, 152, 10 ** 9)          # entries
+        struct.pack_into("<Q", header, 176, 5 * 1024 ** 3 + 4096)  # the entry array
+        body = b""
+    else:
+        array = 272  # ENTRY_ARRAY: next -> itself, one item -> an entry past the end
+        body = bytearray(40)
+        body[0] = 6
+        struct.pack_into("<QQ", body, 8, 40, array)
+        struct.pack_into("<I", body, 24, 4096)
+        size = 272 + len(body)
+        struct.pack_into("<Q", header, 96, len(body))
+        struct.pack_into("<Q", header, 152, 10 ** 9)
+        struct.pack_into("<Q", header, 176, array)
+    with open(path, "wb") as f:
+        f.truncate(size)
+        f.write(bytes(header) + bytes(body))
 
 
 def run(doctor, args, fmt, budget=TIME_BUDGET_S):
@@ -248,6 +281,14 @@ def main():
                    ["--root", root, "--audit-log", sparse],
                    os.path.join(root, ".lsm-doctor/dmesg.txt"), known={"kernel_log": True},
                    budget=SPARSE_BUDGET_S)
+
+        # 8. Journal files whose headers lie.
+        for kind in ("sparse", "loop"):
+            path = os.path.join(base, f"hostile-{kind}.journal")
+            hostile_journal(path, kind)
+            check_case(doctor, f"a {kind} journal file", ["--root", root, "--journal-file", path],
+                       path, budget=SPARSE_BUDGET_S)
+            os.remove(path)
 
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     expect(peak_kb < PEAK_RSS_LIMIT_KB,
