@@ -3,6 +3,7 @@
 #include "parse/byte_words.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <fmt/format.h>
@@ -100,7 +101,13 @@ bool parse_audit_record(std::string_view line, AuditRecordView& out) {
   p += 5;
   const char* type = p;
   const char* type_limit = end - p > 64 ? p + 64 : end;
-  p = words::find(p, type_limit, ' ');
+  if (end - p >= 16) {
+    // Most types are shorter than sixteen bytes: one match, no loop.
+    std::uint32_t spaces = words::match16(p, ' ');
+    p = spaces != 0 ? p + std::countr_zero(spaces) : words::find(p + 16, type_limit, ' ');
+  } else {
+    p = words::find(p, type_limit, ' ');
+  }
   if (p == type_limit || p == type)
     return false;
   out.type = std::string_view(type, static_cast<std::size_t>(p - type));
@@ -116,7 +123,17 @@ bool parse_audit_record(std::string_view line, AuditRecordView& out) {
   const char* limit = time + std::min<std::ptrdiff_t>(end - p, 48);
   const char* close = nullptr;
   const char* colon = nullptr;
-  for (; limit - p >= 8; p += 8) {
+  if (end - p >= 32) {
+    // The usual "1700000000.123:4567)" ends within 32 bytes: two matches.
+    if (std::uint32_t parens = words::match32(p, ')')) {
+      int at = std::countr_zero(parens);
+      close = p + at;
+      std::uint32_t colons = words::match32(p, ':') & ((std::uint32_t{1} << at) - 1);
+      if (colons != 0)
+        colon = p + (31 - std::countl_zero(colons));
+    }
+  }
+  for (; !close && limit - p >= 8; p += 8) {
     std::uint64_t word = words::load(p);
     std::uint64_t colons = words::match(word, ':');
     if (std::uint64_t parens = words::match(word, ')')) {

@@ -70,6 +70,26 @@ TEST_CASE("parse_audit_record: the time is up to the last colon before the paren
   REQUIRE(parse_audit_record("type=" + std::string(63, 'T') + " msg=audit(1:1): x", r));
   CHECK(r.type.size() == 63);
   CHECK_FALSE(parse_audit_record("type= msg=audit(1:1): x", r));
+
+  // The parenthesis on the last of the 32 bytes searched at once, just
+  // after them, and a record that ends before 32 bytes.
+  const std::string time31 = "1700000000.123:" + std::string(16, '7');
+  REQUIRE(time31.size() == 31);
+  REQUIRE(parse_audit_record("type=A msg=audit(" + time31 + "): body of some length", r));
+  CHECK(r.time == "1700000000.123");
+  CHECK(r.body == "body of some length");
+  REQUIRE(parse_audit_record("type=A msg=audit(" + time31 + "7): body of some length", r));
+  CHECK(r.time == "1700000000.123");
+  REQUIRE(parse_audit_record("type=A msg=audit(1:2:" + std::string(29, '3') + "):x", r));
+  CHECK(r.time == "1:2");
+  REQUIRE(parse_audit_record("type=CWD msg=audit(1.0:2): cwd=\"/\"", r));
+  CHECK(r.type == "CWD");
+  CHECK(r.body == "cwd=\"/\"");
+  // Types of fifteen, sixteen and seventeen bytes.
+  for (std::size_t length : {15, 16, 17}) {
+    REQUIRE(parse_audit_record("type=" + std::string(length, 'T') + " msg=audit(1:1): x", r));
+    CHECK(r.type.size() == length);
+  }
 }
 
 TEST_CASE("find_subj_field: set, unset and absent", "[parse][audit_record]") {
