@@ -1,7 +1,8 @@
 #!/bin/bash
 # audit.log scan: lsm-doctor against ausearch, a libauparse program and
 # grep -c -F on a generated log (default 1 GiB; AUDIT_LOG_BYTES=N to change).
-# Prints wall time, peak RSS and the ratios. Usage: bench/audit_log.sh [BUILD_DIR]
+# Prints wall time (the best of three runs, BENCH_RUNS=N to change), peak RSS
+# and the ratios. Usage: bench/audit_log.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -14,6 +15,7 @@ cc -O2 -o "$tmp/auparse_count" "$here/auparse_count.c" $(pkg-config --cflags --l
 cat "$tmp/audit.log" >/dev/null # warm the page cache: every tool reads from memory
 
 printf 'audit.log: %s bytes, %s lines\n' "$(stat -c %s "$tmp/audit.log")" "$(wc -l <"$tmp/audit.log")"
+load_note
 doctor_t=$(measure "$doctor" check --format json --root "$tmp/empty-root" --audit-log "$tmp/audit.log")
 grep_t=$(measure grep -c -F 'subj=?' "$tmp/audit.log")
 ausearch_t=$(measure ausearch -if "$tmp/audit.log" -m AVC,USER_AVC,APPARMOR_DENIED,MAC_STATUS --raw)

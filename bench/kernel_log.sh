@@ -13,6 +13,7 @@ python3 "$here/gen_dmesg.py" "$tmp/dmesg.txt" "$size"
 cat "$tmp/dmesg.txt" >/dev/null # warm the page cache
 
 printf 'dmesg: %s bytes, %s lines\n' "$(stat -c %s "$tmp/dmesg.txt")" "$(wc -l <"$tmp/dmesg.txt")"
+load_note
 doctor_t=$(measure "$doctor" check --format json --root "$tmp/empty-root" --dmesg "$tmp/dmesg.txt")
 grep_t=$(measure grep -c -F 'audit: error in audit_log_subj_ctx' "$tmp/dmesg.txt")
 row "lsm-doctor --dmesg" "$doctor_t"
