@@ -220,6 +220,8 @@ Result<std::string_view> File::data(std::uint64_t offset, std::string& scratch) 
 Result<std::string_view> File::data_copy(std::uint64_t offset, std::span<const std::uint8_t> copy,
                                          std::string& scratch) const {
   std::uint64_t fixed = header_.compact() ? kDataCompact : kDataRegular;
+  if (offset % 8 != 0 || offset < header_.header_size || offset >= end_)
+    return damage(offset, "object offset out of range");
   if (copy.size() < fixed || copy[0] != kData || le64(copy.data() + 8) != copy.size())
     return damage(offset, "not the data object it should be");
   return decode(offset, copy, scratch);

@@ -116,6 +116,16 @@ TEST_CASE("journal_file reads entries, items and fields", "[parse][journal_file]
   REQUIRE(message);
   CHECK(*message == "MESSAGE=audit: error in audit_log_subj_ctx");
 
+  // A copy of the object, read by other means, decodes the same; a copy
+  // claimed for another offset or of another object does not.
+  std::uint64_t size = JournalFileBuilder::get64(s.bytes, s.second + 8);
+  std::span<const std::uint8_t> copy(s.bytes.data() + s.second, size);
+  auto copied = file->data_copy(s.second, copy, scratch);
+  REQUIRE(copied);
+  CHECK(*copied == "MESSAGE=audit: error in audit_log_subj_ctx");
+  CHECK_FALSE(file->data_copy(s.second + 4, copy, scratch));
+  CHECK_FALSE(file->data_copy(s.entries[0], {s.bytes.data() + s.entries[0], 64}, scratch));
+
   std::vector<std::string> messages;
   auto n = file->for_each_data_of_field("MESSAGE", scratch, [&](std::uint64_t, std::string_view p) {
     messages.emplace_back(p.substr(0, 20));
