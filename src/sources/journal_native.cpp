@@ -21,28 +21,16 @@ using journal_file::ChainCursor;
 using journal_file::Entry;
 using journal_file::File;
 
-// One mapped journal file and what walks remember about its DATA objects.
+// One mapped journal file.
 struct Files::Mapped {
   std::string path;
   std::size_t writer = 0;       // files with one seqnum_id (one writer) share it
   std::uint64_t index = 0;      // 1..63 (0: more files than message keys can tell apart)
+  std::uint64_t position = 0;   // in the list of files
   std::uint64_t trimmed_to = 0; // pages below were given back (trim_behind)
   const std::uint8_t* base = nullptr;
   std::size_t size = 0;
   std::optional<File> file;
-  // Which DATA objects are MESSAGE= ones, by offset (direct-mapped: the
-  // flood's few messages and the fields every entry shares stay cached).
-  struct Slot {
-    std::uint64_t offset = 0;
-    bool message = false;
-  };
-  std::vector<Slot> kinds = std::vector<Slot>(std::size_t{1} << 16);
-  // Texts of DATA objects read behind the walk (read_data), by offset.
-  struct Text {
-    std::uint64_t offset = 0;
-    std::string text;
-  };
-  std::vector<Text> texts = std::vector<Text>(1024);
   std::string copy; // the last object read behind the walk
   int fd = -1;
 
@@ -54,6 +42,30 @@ struct Files::Mapped {
       ::munmap(const_cast<std::uint8_t*>(base), size); // NOLINT: munmap takes void*
     if (fd >= 0)
       ::close(fd);
+  }
+};
+
+// What walks remember of the DATA objects of all the files, in tables of
+// a fixed size however many files there are (direct-mapped, by file and
+// offset: the flood's few messages and the fields every entry shares stay).
+struct Files::Memory {
+  // Which DATA objects are MESSAGE= ones.
+  struct Kind {
+    const Mapped* file = nullptr;
+    std::uint64_t offset = 0;
+    bool message = false;
+  };
+  std::vector<Kind> kinds = std::vector<Kind>(std::size_t{1} << 16);
+  // Short texts of DATA objects read behind the walk (read_data).
+  struct Text {
+    const Mapped* file = nullptr;
+    std::uint64_t offset = 0;
+    std::string text;
+  };
+  std::vector<Text> texts = std::vector<Text>(1024);
+
+  template <class Table> static auto& slot(Table& table, const Mapped& m, std::uint64_t offset) {
+    return table[((offset >> 3) ^ (m.position * 0x9E3779B1ULL)) & (table.size() - 1)];
   }
 };
 
@@ -180,11 +192,12 @@ std::string_view native_field(const void* context, const char* name) {
 // occurred, so a flood keeps pointing far behind the walk, and each fault
 // there would map a whole folio. Those reads go through pread, and short
 // texts are kept by offset.
-Result<std::string_view> read_data(Files::Mapped& m, std::uint64_t offset, std::string& scratch) {
+Result<std::string_view> read_data(Files::Memory& memory, Files::Mapped& m, std::uint64_t offset,
+                                   std::string& scratch) {
   if (offset >= m.trimmed_to)
     return m.file->data(offset, scratch);
-  Files::Mapped::Text& slot = m.texts[(offset >> 3) & (m.texts.size() - 1)];
-  if (slot.offset == offset)
+  Files::Memory::Text& slot = Files::Memory::slot(memory.texts, m, offset);
+  if (slot.file == &m && slot.offset == offset)
     return std::string_view(slot.text);
   std::array<std::uint8_t, 16> head{};
   if (::pread(m.fd, head.data(), head.size(), static_cast<off_t>(offset)) !=
@@ -204,6 +217,7 @@ Result<std::string_view> read_data(Files::Mapped& m, std::uint64_t offset, std::
           offset, {reinterpret_cast<const std::uint8_t*>(m.copy.data()), m.copy.size()}, scratch));
   if (payload.size() > 4096)
     return payload;
+  slot.file = &m;
   slot.offset = offset;
   slot.text.assign(payload);
   return std::string_view(slot.text);
@@ -211,16 +225,17 @@ Result<std::string_view> read_data(Files::Mapped& m, std::uint64_t offset, std::
 
 // The offset of the MESSAGE= DATA object of `e` (0 when it has none),
 // known without reading the object when it was classified before.
-std::uint64_t message_data_of(Files::Mapped& m, const Entry& e, std::string& scratch) {
+std::uint64_t message_data_of(Files::Memory& memory, Files::Mapped& m, const Entry& e,
+                              std::string& scratch) {
   const File& file = *m.file;
   for (std::uint64_t i = 0; i < e.n_items; ++i) {
     std::uint64_t offset = file.item(e, i);
-    Files::Mapped::Slot& slot = m.kinds[(offset >> 3) & (m.kinds.size() - 1)];
-    if (slot.offset != offset) {
-      auto payload = read_data(m, offset, scratch);
+    Files::Memory::Kind& slot = Files::Memory::slot(memory.kinds, m, offset);
+    if (slot.file != &m || slot.offset != offset) {
+      auto payload = read_data(memory, m, offset, scratch);
       if (!payload)
         continue;
-      slot = {offset, payload->starts_with("MESSAGE=")};
+      slot = {&m, offset, payload->starts_with("MESSAGE=")};
     }
     if (slot.message)
       return offset;
@@ -298,6 +313,7 @@ Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths
         writer = other->writer;
     mapped->writer = writer;
     mapped->index = files->files_.size() < 63 ? files->files_.size() + 1 : 0;
+    mapped->position = files->files_.size();
     files->files_.push_back(std::move(mapped));
   }
   if (files->files_.empty())
@@ -318,6 +334,8 @@ Result<std::uint64_t>
 Files::for_each_entry(const std::vector<std::string>& matches,
                       const std::function<bool(const JournalEntry&)>& on_entry,
                       const JournalWindow& window, std::vector<std::string>& warnings) {
+  if (!memory_)
+    memory_ = std::make_unique<Memory>();
   JournalMatchGroups groups = group_journal_matches(matches);
   for (auto& m : files_)
     m->trimmed_to = 0; // each walk gives back what it reads
@@ -434,7 +452,8 @@ Files::for_each_entry(const std::vector<std::string>& matches,
       }
       entry.boot_id = boot_text;
       if (window.with_message) {
-        if (std::uint64_t data = message_data_of(*next->mapped, e, message_scratch); data != 0) {
+        if (std::uint64_t data = message_data_of(*memory_, *next->mapped, e, message_scratch);
+            data != 0) {
           // Offsets are 8-aligned: the low bits say which file.
           if (data < (std::uint64_t{1} << 56) && next->mapped->index != 0)
             entry.message_key = (data << 6) | next->mapped->index;
@@ -442,7 +461,7 @@ Files::for_each_entry(const std::vector<std::string>& matches,
           // again: its page may lie far behind the walk.
           if (entry.message_key == 0 || !window.read_message ||
               window.read_message(entry.message_key))
-            if (auto payload = read_data(*next->mapped, data, message_scratch))
+            if (auto payload = read_data(*memory_, *next->mapped, data, message_scratch))
               entry.message = payload->substr(8);
         }
       }

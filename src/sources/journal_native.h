@@ -54,10 +54,12 @@ public:
   time_range(const std::vector<std::string>& matches, std::vector<std::string>& warnings);
 
   struct Mapped;
+  struct Memory;
 
 private:
   Files() = default;
   std::vector<std::unique_ptr<Mapped>> files_;
+  std::unique_ptr<Memory> memory_; // made by the first walk
 };
 
 // Whether journal files are read by this reader: yes unless the
