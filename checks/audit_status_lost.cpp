@@ -20,9 +20,8 @@ namespace {
 Finding run(const CheckContext& ctx) {
   const CheckDef& def = audit_status_lost;
   const Facts& facts = ctx.facts;
-  if (!facts.audit_status.is_known())
-    return unknown(def, "cannot read the audit status",
-                   why_unknown("the audit status", facts.audit_status));
+  if (auto gate = without_audit_status(def, facts))
+    return *gate;
   const AuditStatus& status = *facts.audit_status;
   if (status.lost == 0 && status.enabled == 0)
     return not_applicable(def, "audit is off (enabled 0) and has lost no records");

@@ -53,6 +53,13 @@ std::optional<Finding> without_rule_files(const CheckDef& def, const Facts& fact
   return std::nullopt;
 }
 
+std::optional<Finding> without_audit_status(const CheckDef& def, const Facts& facts) {
+  if (!facts.audit_status.is_known())
+    return unknown(def, "cannot read the audit status",
+                   why_unknown("the audit status", facts.audit_status));
+  return std::nullopt;
+}
+
 Evidence rule_evidence(const AuditRuleLine& line, std::string note) {
   Evidence e;
   e.source = line.file;

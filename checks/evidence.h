@@ -32,5 +32,8 @@ template <class T> std::string why_unknown(const char* what, const Fact<T>& fact
 // files cannot be read, not applicable when there are none; nullopt when
 // there are files to judge.
 std::optional<Finding> without_rule_files(const CheckDef& def, const Facts& facts);
+// The start every check of the audit status shares: unknown when the status
+// cannot be read; nullopt when it is known.
+std::optional<Finding> without_audit_status(const CheckDef& def, const Facts& facts);
 
 } // namespace lsmdoctor::checks
