@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 
+from runner import Runner, have_nix_instantiate
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 BPF_FIRST = ["lsm=landlock,yama,bpf,apparmor", "apparmor=1"]
@@ -62,17 +64,6 @@ SCENARIOS = {
         values(APPARMOR_FIRST, "printk", ["-a always,exit -S opne"]), 1,
         {"audit.rules.syntax": "fail"}, ""),
 }
-
-
-class Runner:
-    def __init__(self):
-        self.failures = []
-
-    def expect(self, ok, message):
-        print(f"{'ok' if ok else 'FAIL'} {message}")
-        if not ok:
-            self.failures.append(message)
-        return ok
 
 
 def nix_eval(*args, env=None):
@@ -188,8 +179,7 @@ def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
     binary, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    if not shutil.which("nix-instantiate"):
-        print("nix-instantiate is missing (Debian: apt-get install nix-bin)")
+    if not have_nix_instantiate():
         return 1
     r = Runner()
     for name in sorted(os.listdir(os.path.join(source, "nixos"))):
@@ -203,10 +193,7 @@ def main():
             run_scenario(r, binary, scratch, name, spec)
         check_file_command(r, binary, scratch)
         check_flake_command(r, binary, scratch)
-    if r.failures:
-        print(f"{len(r.failures)} failed")
-        return 1
-    return 0
+    return r.exit_status()
 
 
 if __name__ == "__main__":

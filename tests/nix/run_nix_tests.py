@@ -8,10 +8,11 @@ Usage: run_nix_tests.py LSM_DOCTOR SOURCE_DIR
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
+
+from runner import Runner, have_nix_instantiate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -55,17 +56,6 @@ EXPECTED = {
 }
 
 
-class Runner:
-    def __init__(self):
-        self.failures = []
-
-    def expect(self, ok, message):
-        print(f"{'ok' if ok else 'FAIL'} {message}")
-        if not ok:
-            self.failures.append(message)
-        return ok
-
-
 def lookup(tree, path):
     for part in path.split("."):
         if not isinstance(tree, dict) or part not in tree:
@@ -104,8 +94,7 @@ def main():
     binary, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     fixtures = os.path.join(source, "tests", "fixtures")
     r = Runner()
-    if not shutil.which("nix-instantiate"):
-        print("nix-instantiate is missing (Debian: apt-get install nix-bin)")
+    if not have_nix_instantiate():
         return 1
     for path in ("nixos/package.nix", "nixos/module.nix", "nixos/plan.nix"):
         nix(r, path, "--parse", os.path.join(source, path))
@@ -152,10 +141,7 @@ def main():
                  "--disable-audit: security.audit.enable = lib.mkForce false")
     for missing in sorted(set(EXPECTED) - set(os.listdir(fixtures))):
         r.expect(False, f"{missing}: no such fixture")
-    if r.failures:
-        print(f"{len(r.failures)} failed")
-        return 1
-    return 0
+    return r.exit_status()
 
 
 if __name__ == "__main__":
