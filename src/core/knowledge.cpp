@@ -508,39 +508,39 @@ Result<Knowledge> load_knowledge(const std::string& dir) {
   return load_files(files);
 }
 
+namespace {
+
+// The entry whose `key` member equals `value`, or nullptr.
+template <class Entry, class Key>
+const Entry* find_entry(const std::vector<Entry>& entries, Key Entry::*key, const Key& value) {
+  auto it = std::ranges::find(entries, value, key);
+  return it == entries.end() ? nullptr : &*it;
+}
+
+} // namespace
+
 const LsmTrait* Knowledge::lsm(const std::string& name) const {
-  auto it =
-      std::find_if(lsms.begin(), lsms.end(), [&](const LsmTrait& t) { return t.name == name; });
-  return it == lsms.end() ? nullptr : &*it;
+  return find_entry(lsms, &LsmTrait::name, name);
 }
 
 const LsmTrait* Knowledge::lsm_by_id(int id) const {
-  auto it = std::find_if(lsms.begin(), lsms.end(), [&](const LsmTrait& t) { return t.id == id; });
-  return it == lsms.end() ? nullptr : &*it;
+  return find_entry(lsms, &LsmTrait::id, id);
 }
 
 const KernelRange* Knowledge::range(const std::string& id) const {
-  auto it = std::find_if(kernel_ranges.begin(), kernel_ranges.end(),
-                         [&](const KernelRange& r) { return r.id == id; });
-  return it == kernel_ranges.end() ? nullptr : &*it;
+  return find_entry(kernel_ranges, &KernelRange::id, id);
 }
 
 const CheckDoc* Knowledge::check(const std::string& id) const {
-  auto it =
-      std::find_if(checks.begin(), checks.end(), [&](const CheckDoc& c) { return c.id == id; });
-  return it == checks.end() ? nullptr : &*it;
+  return find_entry(checks, &CheckDoc::id, id);
 }
 
 const CapabilityLevel* Knowledge::level(const std::string& id) const {
-  auto it = std::find_if(levels.begin(), levels.end(),
-                         [&](const CapabilityLevel& l) { return l.id == id; });
-  return it == levels.end() ? nullptr : &*it;
+  return find_entry(levels, &CapabilityLevel::id, id);
 }
 
 const AuditRecordType* Knowledge::record(const std::string& name) const {
-  auto it = std::find_if(records.begin(), records.end(),
-                         [&](const AuditRecordType& r) { return r.name == name; });
-  return it == records.end() ? nullptr : &*it;
+  return find_entry(records, &AuditRecordType::name, name);
 }
 
 bool release_in_range(const KernelRange& range, int major, int minor, int patch) {
