@@ -1,6 +1,7 @@
 #include "core/knowledge.h"
 
 #include "parse/line_reader.h"
+#include "parse/toml_reader.h"
 
 #include <algorithm>
 #include <array>
@@ -453,13 +454,7 @@ std::map<std::string, std::string> embedded_files() {
 } // namespace
 
 Result<Knowledge> parse_knowledge(const std::string& text, const std::string& name) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, name);
-  } catch (const toml::parse_error& err) {
-    return make_error(fmt::format("{}:{}:{}: {}", name, err.source().begin.line,
-                                  err.source().begin.column, err.description()));
-  }
+  TRY(doc, parse_toml(text, name));
   for (const auto& [key, node] : doc) {
     static const std::set<std::string_view> kTopLevel{"lsm",    "signature", "range", "meta",
                                                       "distro", "record",    "level", "check"};

@@ -1,5 +1,7 @@
 #include "parse/manifest.h"
 
+#include "parse/toml_reader.h"
+
 #include <fmt/format.h>
 #include <sstream>
 #include <toml++/toml.h>
@@ -54,13 +56,7 @@ std::string render_manifest(const SnapshotManifest& m) {
 }
 
 Result<SnapshotManifest> parse_manifest(std::string_view text, const std::string& name) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, name);
-  } catch (const toml::parse_error& err) {
-    return make_error(fmt::format("{}:{}:{}: {}", name, err.source().begin.line,
-                                  err.source().begin.column, err.description()));
-  }
+  TRY(doc, parse_toml(text, name));
   SnapshotManifest m;
   for (auto [key, field] :
        {std::pair{"tool", &m.tool}, std::pair{"created", &m.created}, std::pair{"host", &m.host}}) {
