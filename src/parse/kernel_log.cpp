@@ -18,6 +18,21 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// The number {N} that `rest` starts with (up to 20 digits) when `after`
+// follows it; nullopt otherwise.
+std::optional<std::uint64_t> leading_number(std::string_view rest, std::string_view after) {
+  std::size_t digits = 0;
+  while (digits < rest.size() && digits < 20 && is_digit(rest[digits]))
+    ++digits;
+  if (digits == 0 || rest.substr(digits).substr(0, after.size()) != after)
+    return std::nullopt;
+  std::uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + digits, value);
+  if (ec != std::errc())
+    value = UINT64_MAX; // out of range: saturate rather than drop the match
+  return value;
+}
+
 // Parses "[   12.345678]" at the start of `text`; on success consumes it and
 // one following space.
 bool take_bracket_time(std::string_view& text, ParsedLogLine& out, bool numbers) {
@@ -394,17 +409,10 @@ SignatureMatcher::match_at(const Pattern& pattern, std::string_view message, std
     return std::nullopt;
   if (!pattern.has_number)
     return Found{};
-  std::string_view rest = message.substr(at + pattern.before.size());
-  std::size_t digits = 0;
-  while (digits < rest.size() && digits < 20 && is_digit(rest[digits]))
-    ++digits;
-  if (digits == 0 || rest.substr(digits).substr(0, pattern.after.size()) != pattern.after)
+  auto number = leading_number(message.substr(at + pattern.before.size()), pattern.after);
+  if (!number)
     return std::nullopt;
-  std::uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + digits, value);
-  if (ec != std::errc())
-    value = UINT64_MAX; // out of range: saturate rather than drop the match
-  return Found{value};
+  return Found{number};
 }
 
 std::optional<SignatureMatcher::Found> SignatureMatcher::match_one(const Pattern& pattern,
@@ -413,17 +421,8 @@ std::optional<SignatureMatcher::Found> SignatureMatcher::match_one(const Pattern
   while (at != std::string_view::npos) {
     if (!pattern.has_number)
       return Found{};
-    std::string_view rest = message.substr(at + pattern.before.size());
-    std::size_t digits = 0;
-    while (digits < rest.size() && digits < 20 && is_digit(rest[digits]))
-      ++digits;
-    if (digits > 0 && rest.substr(digits).substr(0, pattern.after.size()) == pattern.after) {
-      std::uint64_t value = 0;
-      auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + digits, value);
-      if (ec != std::errc())
-        value = UINT64_MAX; // out of range: saturate rather than drop the match
-      return Found{value};
-    }
+    if (auto number = leading_number(message.substr(at + pattern.before.size()), pattern.after))
+      return Found{number};
     at = message.find(pattern.before, at + 1);
   }
   return std::nullopt;
