@@ -8,21 +8,11 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <optional>
-#include <stdexcept>
 
 using namespace lsmdoctor;
+using namespace lsmdoctor::test;
 
 namespace {
-
-const Knowledge& knowledge() {
-  static const Knowledge k = [] {
-    auto loaded = builtin_knowledge();
-    if (!loaded)
-      throw std::runtime_error(loaded.error().message);
-    return std::move(loaded).value();
-  }();
-  return k;
-}
 
 // A host with audit on, printk failure mode, a daemon and nothing lost.
 AuditStatus healthy_status() {
@@ -52,10 +42,6 @@ Facts facts_unknown() {
   return facts;
 }
 
-Finding run(const CheckDef& def, const Facts& facts) {
-  return def.run(CheckContext{facts, knowledge()});
-}
-
 void add_context_errors(Facts& facts, std::uint64_t count) {
   SignatureStats stats;
   stats.matches = stats.total = count;
@@ -69,7 +55,7 @@ TEST_CASE("every audit.status check is unknown without the status", "[checks][au
        {&checks::audit_status_lost, &checks::audit_status_no_daemon,
         &checks::audit_status_failure_panic, &checks::audit_status_immutable}) {
     CAPTURE(def->id);
-    Finding f = run(*def, facts_unknown());
+    Finding f = run_check(*def, facts_unknown());
     CHECK(f.status == Status::unknown);
     CHECK(f.detail.find("run as root") != std::string::npos);
   }
@@ -77,12 +63,12 @@ TEST_CASE("every audit.status check is unknown without the status", "[checks][au
 
 TEST_CASE("audit.status.lost", "[checks][audit_status]") {
   AuditStatus s = healthy_status();
-  CHECK(run(checks::audit_status_lost, facts_with(s)).status == Status::pass);
+  CHECK(run_check(checks::audit_status_lost, facts_with(s)).status == Status::pass);
   s.lost = 1873;
   s.pid = 0;
   Facts facts = facts_with(s);
   add_context_errors(facts, 53);
-  Finding f = run(checks::audit_status_lost, facts);
+  Finding f = run_check(checks::audit_status_lost, facts);
   CHECK(f.status == Status::fail);
   CHECK(f.severity == Severity::warning);
   CHECK(f.title == "1873 audit records were lost");
@@ -92,81 +78,82 @@ TEST_CASE("audit.status.lost", "[checks][audit_status]") {
   REQUIRE(f.evidence.size() == 1);
   CHECK(f.evidence[0].source == "netlink");
   s.enabled = 0; // lost before audit was turned off: still lost
-  CHECK(run(checks::audit_status_lost, facts_with(s)).status == Status::fail);
+  CHECK(run_check(checks::audit_status_lost, facts_with(s)).status == Status::fail);
   s.lost = 0;
-  CHECK(run(checks::audit_status_lost, facts_with(s)).status == Status::not_applicable);
+  CHECK(run_check(checks::audit_status_lost, facts_with(s)).status == Status::not_applicable);
 }
 
 TEST_CASE("audit.status.no-daemon", "[checks][audit_status]") {
   AuditStatus s = healthy_status();
-  Finding ok = run(checks::audit_status_no_daemon, facts_with(s));
+  Finding ok = run_check(checks::audit_status_no_daemon, facts_with(s));
   CHECK(ok.status == Status::pass);
   CHECK(ok.title.find("pid 812") != std::string::npos);
   s.pid = 0;
-  Finding f = run(checks::audit_status_no_daemon, facts_with(s));
+  Finding f = run_check(checks::audit_status_no_daemon, facts_with(s));
   CHECK(f.status == Status::fail);
   CHECK(f.severity == Severity::warning);
   CHECK(f.detail.find("kernel log") != std::string::npos);
   CHECK(f.evidence.size() == 1);
   Facts logged = facts_with(s);
   logged.kernel_log = test::kernel_log({"[ 8.1] kauditd_printk_skb: 208 callbacks suppressed"});
-  Finding with_echoes = run(checks::audit_status_no_daemon, logged);
+  Finding with_echoes = run_check(checks::audit_status_no_daemon, logged);
   REQUIRE(with_echoes.evidence.size() == 2);
   CHECK(with_echoes.evidence[1].excerpt.find("kauditd_printk_skb") != std::string::npos);
   s.enabled = 2; // locked without a daemon is as bad
-  CHECK(run(checks::audit_status_no_daemon, facts_with(s)).status == Status::fail);
+  CHECK(run_check(checks::audit_status_no_daemon, facts_with(s)).status == Status::fail);
   s.enabled = 0;
-  CHECK(run(checks::audit_status_no_daemon, facts_with(s)).status == Status::not_applicable);
+  CHECK(run_check(checks::audit_status_no_daemon, facts_with(s)).status == Status::not_applicable);
 }
 
 TEST_CASE("audit.status.immutable", "[checks][audit_status]") {
   AuditStatus s = healthy_status();
-  CHECK(run(checks::audit_status_immutable, facts_with(s)).status == Status::pass);
+  CHECK(run_check(checks::audit_status_immutable, facts_with(s)).status == Status::pass);
   s.enabled = 2;
-  Finding f = run(checks::audit_status_immutable, facts_with(s));
+  Finding f = run_check(checks::audit_status_immutable, facts_with(s));
   CHECK(f.status == Status::fail);
   CHECK(f.severity == Severity::info);
   CHECK(f.detail.find("cannot change until reboot") != std::string::npos);
   CHECK(f.detail.find("needs a reboot") != std::string::npos);
   s.enabled = 0;
-  CHECK(run(checks::audit_status_immutable, facts_with(s)).status == Status::not_applicable);
+  CHECK(run_check(checks::audit_status_immutable, facts_with(s)).status == Status::not_applicable);
 }
 
 TEST_CASE("audit.status.failure-panic", "[checks][audit_status]") {
   const CheckDef& def = checks::audit_status_failure_panic;
   AuditStatus s = healthy_status();
-  CHECK(run(def, facts_with(s, "capability,landlock,bpf,apparmor")).status == Status::pass);
+  CHECK(run_check(def, facts_with(s, "capability,landlock,bpf,apparmor")).status == Status::pass);
 
   SECTION("an unreadable status does not matter when no lookup can fail") {
     Facts facts = facts_with(s, "capability,landlock,apparmor,bpf");
     facts.audit_status = Fact<AuditStatus>::unknown("permission denied: run as root");
-    CHECK(run(def, facts).status == Status::not_applicable);
+    CHECK(run_check(def, facts).status == Status::not_applicable);
     facts.active_lsms = Fact<std::vector<std::string>>::known(
         parse_lsm_list("capability,bpf,apparmor").names, {"/sys/lsm"});
-    Finding f = run(def, facts);
+    Finding f = run_check(def, facts);
     CHECK(f.status == Status::unknown);
     CHECK(f.detail.find("run as root") != std::string::npos);
   }
 
   s.failure = 2;
   SECTION("panic mode with a safe order and a clean log passes") {
-    CHECK(run(def, facts_with(s, "capability,landlock,apparmor,bpf")).status == Status::pass);
+    CHECK(run_check(def, facts_with(s, "capability,landlock,apparmor,bpf")).status == Status::pass);
   }
   SECTION("bpf before apparmor on 6.18 fails even with a clean log") {
-    Finding f = run(def, facts_with(s, "capability,landlock,bpf,apparmor"));
+    Finding f = run_check(def, facts_with(s, "capability,landlock,bpf,apparmor"));
     CHECK(f.status == Status::fail);
     CHECK(f.severity == Severity::error);
     CHECK(f.confidence == "medium");
     CHECK(f.detail.find("ahead of apparmor") != std::string::npos);
   }
   SECTION("bpf before apparmor on 6.17 is no risk yet") {
-    CHECK(run(def, facts_with(s, "capability,bpf,apparmor", "6.17.4")).status == Status::pass);
+    CHECK(run_check(def, facts_with(s, "capability,bpf,apparmor", "6.17.4")).status ==
+          Status::pass);
   }
   SECTION("context errors in the log fail, audit off arms it with -e 1") {
     s.enabled = 0;
     Facts facts = facts_with(s, "capability,apparmor");
     add_context_errors(facts, 7);
-    Finding f = run(def, facts);
+    Finding f = run_check(def, facts);
     CHECK(f.status == Status::fail);
     CHECK(f.confidence == "high");
     CHECK(f.detail.find("7 audit context errors") != std::string::npos);
@@ -175,13 +162,13 @@ TEST_CASE("audit.status.failure-panic", "[checks][audit_status]") {
   SECTION("panic mode with a safe order but no kernel log is unknown") {
     Facts facts = facts_with(s, "capability,apparmor,bpf");
     facts.kernel_log = Fact<KernelLog>::unknown("dmesg_restrict");
-    CHECK(run(def, facts).status == Status::unknown);
+    CHECK(run_check(def, facts).status == Status::unknown);
   }
   SECTION("panic mode with an unknown order and release is unknown") {
     Facts facts = facts_with(s);
     facts.active_lsms = Fact<std::vector<std::string>>::unknown("not mounted");
     facts.kernel = Fact<KernelRelease>::unknown("unreadable");
-    CHECK(run(def, facts).status == Status::unknown);
+    CHECK(run_check(def, facts).status == Status::unknown);
   }
 }
 
@@ -206,7 +193,7 @@ Facts planned(const std::string& lsm, std::optional<int> failure,
 
 TEST_CASE("audit.status.failure-panic judges a plan's failure mode", "[checks][audit_status]") {
   const CheckDef& def = checks::audit_status_failure_panic;
-  Finding panic = run(def, planned("landlock,yama,bpf,apparmor", 2));
+  Finding panic = run_check(def, planned("landlock,yama,bpf,apparmor", 2));
   CHECK(panic.status == Status::fail);
   CHECK(panic.confidence == "medium");
   REQUIRE_FALSE(panic.evidence.empty());
@@ -214,19 +201,19 @@ TEST_CASE("audit.status.failure-panic judges a plan's failure mode", "[checks][a
   CHECK(panic.evidence[0].line == 7);
   CHECK(panic.evidence[0].excerpt == "failure mode 2 (panic)");
   // Without a kernel log a plan is judged on its order and kernel alone.
-  CHECK(run(def, planned("landlock,yama,apparmor,bpf", 2)).status == Status::pass);
-  CHECK(run(def, planned("landlock,yama,bpf,apparmor", 2, "6.17.9")).status == Status::pass);
-  Finding printk = run(def, planned("landlock,yama,bpf,apparmor", 1));
+  CHECK(run_check(def, planned("landlock,yama,apparmor,bpf", 2)).status == Status::pass);
+  CHECK(run_check(def, planned("landlock,yama,bpf,apparmor", 2, "6.17.9")).status == Status::pass);
+  Finding printk = run_check(def, planned("landlock,yama,bpf,apparmor", 1));
   CHECK(printk.status == Status::pass);
   CHECK(printk.title.find("1 (printk)") != std::string::npos);
-  Finding none = run(def, planned("landlock,yama,bpf,apparmor", std::nullopt));
+  Finding none = run_check(def, planned("landlock,yama,bpf,apparmor", std::nullopt));
   CHECK(none.status == Status::unknown);
   CHECK(none.detail.find("the plan gives no audit.failure") != std::string::npos);
   SECTION("a plan with audit=0 is armed by the first -e 1") {
     Facts off = planned("landlock,yama,bpf,apparmor", 2);
     off.cmdline = Fact<KernelCmdline>::known(
         parse_cmdline("lsm=landlock,yama,bpf,apparmor audit=0"), {"plan.toml", 3});
-    CHECK(run(def, off).detail.find("`auditctl -e 1`") != std::string::npos);
+    CHECK(run_check(def, off).detail.find("`auditctl -e 1`") != std::string::npos);
   }
 }
 
@@ -235,10 +222,10 @@ TEST_CASE("audit.kernel.disabled cites a refused audit socket", "[checks][audit_
   facts.audit_status = Fact<AuditStatus>::unknown("audit=0");
   facts.cmdline = Fact<KernelCmdline>::known(parse_cmdline("audit=0"), {"/proc/cmdline"});
   facts.audit_status_errno = EPROTONOSUPPORT;
-  Finding f = run(checks::audit_kernel_disabled, facts);
+  Finding f = run_check(checks::audit_kernel_disabled, facts);
   CHECK(f.status == Status::fail);
   REQUIRE(f.evidence.size() == 3);
   CHECK(f.evidence[2].source == "netlink");
   facts.audit_status_errno = EPERM; // says nothing about audit=0
-  CHECK(run(checks::audit_kernel_disabled, facts).evidence.size() == 2);
+  CHECK(run_check(checks::audit_kernel_disabled, facts).evidence.size() == 2);
 }
