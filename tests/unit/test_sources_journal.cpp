@@ -483,6 +483,16 @@ std::string read_everything(const GatherOptions& options, const char* reader) {
   REQUIRE(range);
   REQUIRE(range->has_value());
   out += fmt::format("boot 1: {}..{}\n", (*range)->first, (*range)->second);
+  // Two fields, and two values of one field: the walking path.
+  for (const auto& matches :
+       {std::vector<std::string>{"_BOOT_ID=" + boot_id(2), "_TRANSPORT=kernel"},
+        std::vector<std::string>{"_BOOT_ID=" + boot_id(0), "_BOOT_ID=" + boot_id(1)}}) {
+    auto walked = journal->time_range(matches);
+    REQUIRE(walked);
+    REQUIRE(walked->has_value());
+    out +=
+        fmt::format("{}: {}..{}\n", fmt::join(matches, ","), (*walked)->first, (*walked)->second);
+  }
   std::vector<std::string> warnings;
   out += units_text(add_unit_journal(options, Fact<UnitStates>::unknown("no bus"), warnings));
   out += fmt::format("warnings: {}\n", fmt::join(journal->warnings(), " | "));
