@@ -1,6 +1,7 @@
 #include "parse/audit_record.h"
 
 #include "parse/byte_words.h"
+#include "parse/line_search.h"
 
 #include <algorithm>
 #include <bit>
@@ -405,19 +406,15 @@ void AuditLogScanner::scan_line(std::string_view line) {
 }
 
 SubjField AuditLogScanner::subj_of(std::string_view body) {
-  if (!block_end_)
+  if (!in_block_)
     return find_subj_field(body);
-  // Inside add_lines: the next 'j' of the block is searched once for all
-  // the lines before it, so a line without one costs no search at all.
-  const char* begin = body.data();
-  const char* end = begin + body.size();
-  if (next_j_ < begin) {
-    const void* j = std::memchr(begin, 'j', static_cast<std::size_t>(block_end_ - begin));
-    next_j_ = j ? static_cast<const char*>(j) : block_end_;
-  }
-  if (next_j_ >= end)
+  // Inside add_lines: the search for the line's end noted its first 'j'.
+  if (line_j_ == nullptr)
     return SubjField::absent;
-  return subj_field_from(begin, end, next_j_);
+  const char* begin = body.data();
+  if (line_j_ < begin)
+    return find_subj_field(body); // a 'j' before the body (node=j1 ...)
+  return subj_field_from(begin, begin + body.size(), line_j_);
 }
 
 void AuditLogScanner::note_time(std::string_view time) {
@@ -449,16 +446,15 @@ void AuditLogScanner::add_line(std::string_view line) {
 void AuditLogScanner::add_lines(std::string_view block) {
   const char* at = block.data();
   const char* end = at + block.size();
-  block_end_ = end;
-  next_j_ = nullptr;
+  const LineEndSearch search = line_end_search();
+  in_block_ = true;
   while (at < end) {
-    const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(end - at));
-    const char* stop = nl ? static_cast<const char*>(nl) : end;
+    const char* stop = search(at, end, line_j_);
     scan_line(std::string_view(at, static_cast<std::size_t>(stop - at)));
     at = stop + 1;
   }
-  block_end_ = nullptr;
-  next_j_ = nullptr;
+  in_block_ = false;
+  line_j_ = nullptr;
   flush_time();
 }
 

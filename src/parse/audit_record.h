@@ -99,10 +99,10 @@ private:
   bool have_time_ = false;
   bool file_has_time_ = false;
   std::string_view last_time_; // of the last record of the current block
-  // Inside add_lines: the end of the block, and the first 'j' at or after
-  // the body of the last line searched (nullptr: none searched yet).
-  const char* block_end_ = nullptr;
-  const char* next_j_ = nullptr;
+  // Inside add_lines: the first 'j' of the current line (nullptr: none),
+  // found with its end (parse/line_search.h).
+  bool in_block_ = false;
+  const char* line_j_ = nullptr;
 };
 
 } // namespace lsmdoctor
