@@ -85,6 +85,7 @@ private:
   bool note_aux(TypeSlot& slot, const AuditRecordView& record);
   std::string here() const;
   void scan_line(std::string_view line);
+  // The subj= field of the current record's body.
   SubjField subj_of(std::string_view body);
   void note_time(std::string_view time);
   void flush_time();
