@@ -55,7 +55,7 @@ struct Files::Memory {
     std::uint64_t offset = 0;
     bool message = false;
   };
-  std::vector<Kind> kinds = std::vector<Kind>(std::size_t{1} << 16);
+  std::vector<Kind> kinds = std::vector<Kind>(std::size_t{1} << 14);
   // Short texts of DATA objects read behind the walk (read_data).
   struct Text {
     const Mapped* file = nullptr;
