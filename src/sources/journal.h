@@ -119,6 +119,9 @@ public:
 
   // The export file read instead of sd-journal, or "" for journal files.
   const std::string& export_file() const { return export_path_; }
+  // Whether journal files are read by the doctor's own reader (else by
+  // sd-journal or, for an export file, by the export reader).
+  bool own_reader() const { return native_ != nullptr; }
 
 private:
   Journal(sd_journal* journal, std::string description, bool local);

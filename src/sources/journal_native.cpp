@@ -303,6 +303,11 @@ Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths
       continue;
     }
     const auto& h = file->header();
+    // A file still marked online is being written (or its writer died):
+    // new objects can be linked in beyond what was mapped, which
+    // sd-journal follows and this reader does not.
+    if (h.state == 1)
+      return std::unique_ptr<Files>();
     if (h.header_size + h.arena_size > mapped->size)
       warnings.push_back(fmt::format("{}: truncated ({} of {} bytes); read up to the cut", path,
                                      mapped->size, h.header_size + h.arena_size));

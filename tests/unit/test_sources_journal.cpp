@@ -465,6 +465,7 @@ std::string read_everything(const GatherOptions& options, const char* reader) {
   ReaderScope scope(reader);
   auto journal = Journal::open(options);
   REQUIRE(journal);
+  CHECK(journal->own_reader() == (reader == nullptr));
   std::string out;
   auto all = journal->for_each_entry({}, [&](const JournalEntry& e) {
     out += fmt::format("{} {} {} [{}] unit={}\n", e.realtime_usec, e.monotonic_usec, e.boot_id,
@@ -601,4 +602,29 @@ TEST_CASE("A journal file of a later format says what would read it", "[sources]
   REQUIRE_FALSE(journal);
   CHECK(journal.error().message.find("0x40") != std::string::npos);
   CHECK(journal.error().message.find("journalctl --file=FILE -o export") != std::string::npos);
+}
+
+TEST_CASE("A journal file still being written goes to sd-journal", "[sources][journal]") {
+  TempDir dir;
+  std::string path = make_journal(dir, three_boots(4));
+  if (path.empty()) {
+    WARN("systemd-journal-remote is not installed: skipped");
+    return;
+  }
+  auto offline = Journal::open(files(path));
+  REQUIRE(offline);
+  CHECK(offline->own_reader());
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(16);
+    f.put(1); // STATE_ONLINE: journald has it open
+  }
+  auto online = Journal::open(files(path));
+  REQUIRE(online);
+  CHECK_FALSE(online->own_reader());
+  JournalScanOptions options;
+  auto history = scan_journal_kernel(*online, test::knowledge(), options);
+  REQUIRE(history);
+  REQUIRE(history->boots.size() == 1);
+  CHECK(history->boots[0].audit_errors() == 4);
 }
