@@ -243,6 +243,17 @@ std::uint64_t message_data_of(Files::Memory& memory, Files::Mapped& m, const Ent
   return 0;
 }
 
+// Whether no process has the file of `fd` (opened read-only) open for
+// writing: only then does the kernel grant a read lease (fcntl(2),
+// F_SETLEASE; it needs the file's owner or CAP_LEASE, and without them the
+// answer is no).
+bool without_writers(int fd) {
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) != 0)
+    return false;
+  ::fcntl(fd, F_SETLEASE, F_UNLCK);
+  return true;
+}
+
 } // namespace
 
 bool enabled() {
@@ -303,10 +314,11 @@ Result<std::unique_ptr<Files>> Files::open(const std::vector<std::string>& paths
       continue;
     }
     const auto& h = file->header();
-    // A file still marked online is being written (or its writer died):
-    // new objects can be linked in beyond what was mapped, which
-    // sd-journal follows and this reader does not.
-    if (h.state == 1)
+    // A file still marked online may be being written: journald links new
+    // objects in beyond what was mapped, which sd-journal follows and this
+    // reader does not. One no process has open for writing (a copy, or the
+    // file of a writer that died) is as still as an archived one.
+    if (h.state == 1 && !without_writers(mapped->fd))
       return std::unique_ptr<Files>();
     if (h.header_size + h.arena_size > mapped->size)
       warnings.push_back(fmt::format("{}: truncated ({} of {} bytes); read up to the cut", path,

@@ -26,9 +26,9 @@ public:
   // Maps `paths`. A file that cannot be read is an error when it is the
   // only one, else a warning and skipped; a cut-short file is a warning.
   // nullptr (no error): a file uses a feature this reader does not know
-  // (`unsupported` says which), or is still marked online (being written,
-  // e.g. the live /var/log/journal given as --journal-dir), so the caller
-  // reads them all with sd-journal instead.
+  // (`unsupported` says which), or is being written (marked online and
+  // open for writing somewhere, e.g. the live /var/log/journal given as
+  // --journal-dir), so the caller reads them all with sd-journal instead.
   static Result<std::unique_ptr<Files>> open(const std::vector<std::string>& paths,
                                              const std::string& description,
                                              std::vector<std::string>& warnings,
