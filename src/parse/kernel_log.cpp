@@ -2,7 +2,6 @@
 
 #include "parse/line_reader.h"
 
-#include <bitset>
 #include <cctype>
 #include <cstring>
 #if defined(__SSE2__)
@@ -316,42 +315,62 @@ void SignatureMatcher::choose_anchors() {
   }
 }
 
-void SignatureMatcher::match_anchored(std::string_view message, std::vector<Match>& out) const {
-  out.clear();
-  std::bitset<256> seen;
+void SignatureMatcher::match_hit(std::string_view message, std::size_t hit, std::bitset<256>& seen,
+                                 std::vector<Match>& out) const {
   const char* begin = message.data();
-  const char* end = begin + message.size();
-  for (const char* at = find_anchor(begin, end); at; at = find_anchor(at + 1, end)) {
-    std::uint32_t word = 0;
-    std::memcpy(&word, at, 4);
-    auto hit = static_cast<std::size_t>(at - begin);
-    for (std::size_t a = 0; a < anchors_.size(); ++a) {
-      if (anchor_words_[a] != word)
+  std::uint32_t word = 0;
+  std::memcpy(&word, begin + hit, 4);
+  for (std::size_t a = 0; a < anchors_.size(); ++a) {
+    if (anchor_words_[a] != word)
+      continue;
+    for (const AnchorOffset& group : anchored_[a]) {
+      if (group.offset > hit)
         continue;
-      for (const AnchorOffset& group : anchored_[a]) {
-        if (group.offset > hit)
+      std::size_t start = hit - group.offset;
+      std::uint64_t head = 0;
+      std::memcpy(&head, begin + start, std::min<std::size_t>(message.size() - start, 8));
+      for (std::size_t index : group.patterns) {
+        const Pattern& pattern = patterns_[index];
+        if (seen[index] || (pattern.before.size() >= 8 && head != pattern.head))
           continue;
-        std::size_t start = hit - group.offset;
-        std::uint64_t head = 0;
-        std::memcpy(&head, begin + start, std::min<std::size_t>(message.size() - start, 8));
-        for (std::size_t index : group.patterns) {
-          const Pattern& pattern = patterns_[index];
-          if (seen[index] || (pattern.before.size() >= 8 && head != pattern.head))
-            continue;
-          auto found = match_at(pattern, message, start);
-          if (found) {
-            seen[index] = true;
-            out.push_back(Match{index, found->value});
-          }
+        auto found = match_at(pattern, message, start);
+        if (found) {
+          seen[index] = true;
+          out.push_back(Match{index, found->value});
         }
       }
     }
   }
+}
+
+void SignatureMatcher::match_unanchored(std::string_view message, std::vector<Match>& out) const {
   for (std::size_t i : unanchored_) {
     auto found = match_one(patterns_[i], message);
     if (found)
       out.push_back(Match{i, found->value});
   }
+}
+
+void SignatureMatcher::match_anchored(std::string_view message, std::vector<Match>& out) const {
+  out.clear();
+  std::bitset<256> seen;
+  const char* begin = message.data();
+  const char* end = begin + message.size();
+  for (const char* at = find_anchor(begin, end); at; at = find_anchor(at + 1, end))
+    match_hit(message, static_cast<std::size_t>(at - begin), seen, out);
+  match_unanchored(message, out);
+}
+
+void SignatureMatcher::match_hits(std::string_view message, std::span<const char* const> hits,
+                                  std::vector<Match>& out) const {
+  out.clear();
+  std::bitset<256> seen;
+  const char* begin = message.data();
+  const char* end = begin + message.size();
+  for (const char* at : hits)
+    if (at >= begin && end - at >= 4)
+      match_hit(message, static_cast<std::size_t>(at - begin), seen, out);
+  match_unanchored(message, out);
 }
 
 const char* SignatureMatcher::find_anchor(const char* from, const char* end) const {
@@ -464,25 +483,39 @@ void KernelLogScanner::record(const SignatureMatcher::Match& m, std::size_t line
     stats->total = stats->matches;
 }
 
-void KernelLogScanner::add(std::size_t line_number, std::string_view line, bool truncated) {
-  ParsedLogLine parsed;
+std::optional<std::string_view>
+KernelLogScanner::count_message(std::size_t line_number, std::string_view line, bool truncated) {
+  std::string_view message;
   std::size_t close = line.size() > 1 && line.front() == '[' ? line.find(']', 1) : 0;
   if (close > 0 && close <= 32 && close != std::string_view::npos) {
     // "[time] message" or "[time] host kernel: message": always a kernel
     // line, and no signature spans the host part, so match after "] ".
-    parsed.message = line.substr(close + 1);
+    message = line.substr(close + 1);
   } else {
-    parsed = parse_line(line, false);
+    ParsedLogLine parsed = parse_line(line, false);
     if (!counted(parsed))
-      return;
+      return std::nullopt;
+    message = parsed.message;
   }
   ++log_.lines;
   if (truncated && log_.warnings.size() < 16)
     log_.warnings.push_back(fmt::format("{}:{}: line longer than {} bytes, cut", log_.source,
                                         line_number, kMaxLineBytes));
-  matcher_.match_anchored(parsed.message, matches_);
-  for (const auto& m : matches_)
+  return message;
+}
+
+void KernelLogScanner::record_matches(std::span<const SignatureMatcher::Match> matches,
+                                      std::size_t line_number, std::string_view line) {
+  for (const auto& m : matches)
     record(m, line_number, line);
+}
+
+void KernelLogScanner::add(std::size_t line_number, std::string_view line, bool truncated) {
+  auto message = count_message(line_number, line, truncated);
+  if (!message)
+    return;
+  matcher_.match_anchored(*message, matches_);
+  record_matches(matches_, line_number, line);
 }
 
 void KernelLogScanner::count_only(std::size_t line_number, std::string_view line, bool truncated) {
@@ -498,10 +531,31 @@ void KernelLogScanner::count_only(std::size_t line_number, std::string_view line
                                         line_number, kMaxLineBytes));
 }
 
+namespace {
+
+// The cache slot of a message (of `slots`, a power of two): its length and
+// first and last eight bytes, mixed.
+std::size_t cache_slot(std::string_view message, std::size_t slots) {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::size_t n = message.size();
+  std::memcpy(&first, message.data(), std::min<std::size_t>(n, 8));
+  if (n > 8)
+    std::memcpy(&last, message.data() + n - 8, 8);
+  std::uint64_t h = (first * 0x9E3779B97F4A7C15ULL) ^ (last * 0xC2B2AE3D27D4EB4FULL) ^ n;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return static_cast<std::size_t>(h >> 32) & (slots - 1);
+}
+
+} // namespace
+
 void KernelLogScanner::add_block(std::string_view block, std::size_t& line_number) {
   const char* p = block.data();
   const char* end = p + block.size();
   bool every_line = matcher_.has_unanchored();
+  if (cache_.empty())
+    cache_.resize(kCacheSlots);
   const char* next_hit = matcher_.find_anchor(p, end);
   while (p < end) {
     const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
@@ -511,14 +565,41 @@ void KernelLogScanner::add_block(std::string_view block, std::size_t& line_numbe
     if (truncated)
       line = line.substr(0, kMaxLineBytes);
     ++line_number;
-    bool hit = next_hit && next_hit < stop;
-    if (hit)
-      next_hit = stop < end ? matcher_.find_anchor(stop + 1, end) : nullptr;
-    if (hit || every_line)
-      add(line_number, line, truncated);
-    else
-      count_only(line_number, line, truncated);
     p = stop + 1;
+    if (!next_hit || next_hit >= stop) {
+      if (every_line)
+        add(line_number, line, truncated);
+      else
+        count_only(line_number, line, truncated);
+      continue;
+    }
+    auto message = count_message(line_number, line, truncated);
+    CachedMessage* cached = nullptr;
+    if (message && message->size() <= kCachedMessageBytes) {
+      cached = &cache_[cache_slot(*message, kCacheSlots)];
+      if (cached->valid && cached->text == *message) {
+        record_matches(cached->matches, line_number, line);
+        message.reset(); // the line's anchors are not needed
+      }
+    }
+    if (!message) {
+      next_hit = stop < end ? matcher_.find_anchor(stop + 1, end) : nullptr;
+      continue;
+    }
+    // Every anchor of the line, found by the search of the block that goes
+    // on from each: the line is not searched again.
+    hits_.clear();
+    do {
+      hits_.push_back(next_hit);
+      next_hit = matcher_.find_anchor(next_hit + 1, end);
+    } while (next_hit && next_hit < stop);
+    matcher_.match_hits(*message, hits_, matches_);
+    if (cached) {
+      cached->valid = true;
+      cached->text.assign(*message);
+      cached->matches.assign(matches_.begin(), matches_.end());
+    }
+    record_matches(matches_, line_number, line);
   }
 }
 

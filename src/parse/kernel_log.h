@@ -5,8 +5,10 @@
 #include "core/facts.h"
 #include "core/knowledge.h"
 
+#include <bitset>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +68,12 @@ public:
   // The same matches as match(), found from the anchors' positions in
   // `message` rather than by searching for every signature; into `out`.
   void match_anchored(std::string_view message, std::vector<Match>& out) const;
+  // The same matches again, from the positions of the anchors in and around
+  // `message` found by a search of a larger block (in increasing order, every
+  // one of them; those outside `message` are ignored): `message` is not
+  // searched again.
+  void match_hits(std::string_view message, std::span<const char* const> hits,
+                  std::vector<Match>& out) const;
   // The first position in [from, end) where an anchor starts, or nullptr.
   const char* find_anchor(const char* from, const char* end) const;
 
@@ -86,6 +94,11 @@ private:
     std::size_t offset;
     std::vector<std::size_t> patterns;
   };
+  // The signatures that the anchor at `message[hit]` leads to, once each
+  // (`seen`), into `out`.
+  void match_hit(std::string_view message, std::size_t hit, std::bitset<256>& seen,
+                 std::vector<Match>& out) const;
+  void match_unanchored(std::string_view message, std::vector<Match>& out) const;
   static std::optional<Found> match_one(const Pattern& pattern, std::string_view message);
   static std::optional<Found> match_at(const Pattern& pattern, std::string_view message,
                                        std::size_t at);
@@ -110,6 +123,12 @@ public:
   KernelLog finish() &&;
 
 private:
+  // The message of `line` that signatures are matched in, after counting the
+  // line; nullopt for a line that is not counted.
+  std::optional<std::string_view> count_message(std::size_t line_number, std::string_view line,
+                                                bool truncated);
+  void record_matches(std::span<const SignatureMatcher::Match> matches, std::size_t line_number,
+                      std::string_view line);
   void count_only(std::size_t line_number, std::string_view line, bool truncated);
   void record(const SignatureMatcher::Match& match, std::size_t line_number, std::string_view line);
   LogLine log_line(std::size_t line_number, std::string_view line) const;
@@ -123,6 +142,18 @@ private:
   std::vector<std::string> last_raw_;
   std::vector<std::size_t> last_line_;
   std::vector<SignatureMatcher::Match> matches_; // scratch of add()
+  std::vector<const char*> hits_;                // scratch of add_block()
+  // The matches of recent messages, for add_block(): most lines that hold
+  // an anchor repeat a message seen shortly before (floods). Direct-mapped
+  // by the message's length and outer bytes; a message is compared in full.
+  struct CachedMessage {
+    bool valid = false;
+    std::string text;
+    std::vector<SignatureMatcher::Match> matches;
+  };
+  static constexpr std::size_t kCacheSlots = 64;          // a power of two
+  static constexpr std::size_t kCachedMessageBytes = 256; // longer ones are not kept
+  std::vector<CachedMessage> cache_;
 };
 
 // Reads a kernel log file in any supported format (--dmesg FILE).
