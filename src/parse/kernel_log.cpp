@@ -2,6 +2,7 @@
 
 #include "parse/line_reader.h"
 
+#include <bit>
 #include <cctype>
 #include <cstring>
 #if defined(__SSE2__)
@@ -373,18 +374,19 @@ void SignatureMatcher::match_hits(std::string_view message, std::span<const char
   match_unanchored(message, out);
 }
 
+bool SignatureMatcher::is_anchor(const char* at) const {
+  std::uint32_t word = 0;
+  std::memcpy(&word, at, 4);
+  for (std::uint32_t anchor : anchor_words_)
+    if (word == anchor)
+      return true;
+  return false;
+}
+
 const char* SignatureMatcher::find_anchor(const char* from, const char* end) const {
   // Every anchor is four bytes: compare a block's bytes with each anchor's
   // first byte and, three bytes on, with its last, and check the candidates
   // (the "generic SIMD" substring search). One pass for all anchors.
-  auto is_anchor = [&](const char* at) {
-    std::uint32_t word = 0;
-    std::memcpy(&word, at, 4);
-    for (std::uint32_t anchor : anchor_words_)
-      if (word == anchor)
-        return true;
-    return false;
-  };
   const char* p = from;
 #if defined(__SSE2__)
   if (anchors_.size() <= 8) {
@@ -415,6 +417,52 @@ const char* SignatureMatcher::find_anchor(const char* from, const char* end) con
     if (is_anchor(p))
       return p;
   return nullptr;
+}
+
+void SignatureMatcher::classify(const char* p, std::size_t windows, std::uint64_t* newlines,
+                                std::uint64_t* candidates) const {
+#if defined(__SSE2__)
+  if (anchors_.size() <= 8) {
+    __m128i first[8];
+    __m128i last[8];
+    for (std::size_t a = 0; a < anchors_.size(); ++a) {
+      first[a] = _mm_set1_epi8(anchors_[a][0]);
+      last[a] = _mm_set1_epi8(anchors_[a][3]);
+    }
+    const __m128i newline = _mm_set1_epi8('\n');
+    for (std::size_t w = 0; w < windows; ++w, p += 64) {
+      std::uint64_t lines = 0;
+      std::uint64_t marks = 0;
+      for (int part = 0; part < 4; ++part) {
+        const char* q = p + 16 * part;
+        __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+        __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 3));
+        __m128i any = _mm_setzero_si128();
+        for (std::size_t a = 0; a < anchors_.size(); ++a)
+          any = _mm_or_si128(
+              any, _mm_and_si128(_mm_cmpeq_epi8(head, first[a]), _mm_cmpeq_epi8(tail, last[a])));
+        auto shift = static_cast<unsigned>(16 * part);
+        lines |= static_cast<std::uint64_t>(
+                     static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(head, newline))))
+                 << shift;
+        marks |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(any))) << shift;
+      }
+      newlines[w] = lines;
+      candidates[w] = marks;
+    }
+    return;
+  }
+#endif
+  for (std::size_t w = 0; w < windows; ++w, p += 64) {
+    std::uint64_t lines = 0;
+    std::uint64_t marks = 0;
+    for (unsigned i = 0; i < 64; ++i) {
+      lines |= static_cast<std::uint64_t>(p[i] == '\n') << i;
+      marks |= static_cast<std::uint64_t>(is_anchor(p + i)) << i;
+    }
+    newlines[w] = lines;
+    candidates[w] = marks;
+  }
 }
 
 std::optional<SignatureMatcher::Found>
@@ -453,6 +501,10 @@ KernelLogScanner::KernelLogScanner(const Knowledge& knowledge, std::string sourc
   stats_.assign(knowledge.signatures.size(), nullptr);
   last_raw_.resize(knowledge.signatures.size());
   last_line_.assign(knowledge.signatures.size(), 0);
+  for (const auto& sig : knowledge.signatures)
+    aggregate_.push_back(sig.aggregate == "sum"   ? Aggregate::sum
+                         : sig.aggregate == "max" ? Aggregate::max
+                                                  : Aggregate::count);
 }
 
 LogLine KernelLogScanner::log_line(std::size_t line_number, std::string_view line) const {
@@ -475,9 +527,9 @@ void KernelLogScanner::record(const SignatureMatcher::Match& m, std::size_t line
   last_line_[m.index] = line_number;
   ++stats->matches;
   std::uint64_t n = m.number.value_or(1);
-  if (sig.aggregate == "max")
+  if (aggregate_[m.index] == Aggregate::max)
     stats->total = std::max(stats->total, n);
-  else if (sig.aggregate == "sum")
+  else if (aggregate_[m.index] == Aggregate::sum)
     stats->total = n > UINT64_MAX - stats->total ? UINT64_MAX : stats->total + n;
   else
     stats->total = stats->matches;
@@ -550,57 +602,101 @@ std::size_t cache_slot(std::string_view message, std::size_t slots) {
 
 } // namespace
 
+void KernelLogScanner::end_line(const char* start, const char* stop, std::size_t& line_number) {
+  std::string_view line(start, static_cast<std::size_t>(stop - start));
+  bool truncated = line.size() > kMaxLineBytes;
+  if (truncated)
+    line = line.substr(0, kMaxLineBytes);
+  ++line_number;
+  if (!line_hit_) {
+    if (matcher_.has_unanchored())
+      add(line_number, line, truncated);
+    else
+      count_only(line_number, line, truncated);
+    return;
+  }
+  line_hit_ = false;
+  auto message = count_message(line_number, line, truncated);
+  if (!message) {
+    hits_.clear();
+    return;
+  }
+  CachedMessage* cached = nullptr;
+  if (message->size() <= kCachedMessageBytes) {
+    cached = &cache_[cache_slot(*message, kCacheSlots)];
+    if (cached->valid && cached->text == *message) {
+      hits_.clear();
+      record_matches(cached->matches, line_number, line);
+      return;
+    }
+  }
+  matcher_.match_hits(*message, hits_, matches_);
+  hits_.clear();
+  if (cached) {
+    cached->valid = true;
+    cached->text.assign(*message);
+    cached->matches.assign(matches_.begin(), matches_.end());
+  }
+  record_matches(matches_, line_number, line);
+}
+
 void KernelLogScanner::add_block(std::string_view block, std::size_t& line_number) {
-  const char* p = block.data();
-  const char* end = p + block.size();
-  bool every_line = matcher_.has_unanchored();
+  // One pass over the block, 64 bytes at a time, marks the newlines and the
+  // anchors; only the lines that hold an anchor are matched, from the
+  // anchors found (the line is not searched again).
+  constexpr std::size_t kWindow = 64;
+  constexpr std::size_t kBatch = 64; // windows per classify()
   if (cache_.empty())
     cache_.resize(kCacheSlots);
-  const char* next_hit = matcher_.find_anchor(p, end);
-  while (p < end) {
-    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-    const char* stop = nl ? static_cast<const char*>(nl) : end;
-    std::string_view line(p, static_cast<std::size_t>(stop - p));
-    bool truncated = line.size() > kMaxLineBytes;
-    if (truncated)
-      line = line.substr(0, kMaxLineBytes);
-    ++line_number;
-    p = stop + 1;
-    if (!next_hit || next_hit >= stop) {
-      if (every_line)
-        add(line_number, line, truncated);
-      else
-        count_only(line_number, line, truncated);
-      continue;
+  const char* end = block.data() + block.size();
+  const char* line_start = block.data();
+  hits_.clear();
+  line_hit_ = false;
+  std::uint64_t newlines[kBatch];
+  std::uint64_t candidates[kBatch];
+  char last[kWindow + 3];
+  for (const char* base = block.data(); base < end;) {
+    auto left = static_cast<std::size_t>(end - base);
+    std::size_t windows = 1;
+    if (left >= kWindow + 3) {
+      windows = std::min(kBatch, (left - 3) / kWindow);
+      matcher_.classify(base, windows, newlines, candidates);
+    } else {
+      // The end of the block, padded: a NUL is no newline, and candidates
+      // past the end are not checked.
+      std::memset(last, 0, sizeof last);
+      std::memcpy(last, base, left);
+      matcher_.classify(last, 1, newlines, candidates);
     }
-    auto message = count_message(line_number, line, truncated);
-    CachedMessage* cached = nullptr;
-    if (message && message->size() <= kCachedMessageBytes) {
-      cached = &cache_[cache_slot(*message, kCacheSlots)];
-      if (cached->valid && cached->text == *message) {
-        record_matches(cached->matches, line_number, line);
-        message.reset(); // the line's anchors are not needed
+    for (std::size_t w = 0; w < windows; ++w, base += kWindow) {
+      std::uint64_t hits = 0;
+      for (std::uint64_t c = candidates[w]; c != 0; c &= c - 1) {
+        int i = std::countr_zero(c);
+        if (end - base - i >= 4 && matcher_.is_anchor(base + i))
+          hits |= std::uint64_t{1} << i;
       }
+      auto note = [&](std::uint64_t marks) {
+        line_hit_ = line_hit_ || marks != 0;
+        for (; marks != 0; marks &= marks - 1) {
+          const char* at = base + std::countr_zero(marks);
+          if (static_cast<std::size_t>(at - line_start) < kMaxLineBytes)
+            hits_.push_back(at);
+        }
+      };
+      for (std::uint64_t n = newlines[w]; n != 0; n &= n - 1) {
+        int i = std::countr_zero(n);
+        std::uint64_t before =
+            (std::uint64_t{1} << i) - 1; // an anchor at the newline is the next line's
+        note(hits & before);
+        hits &= ~before;
+        end_line(line_start, base + i, line_number);
+        line_start = base + i + 1;
+      }
+      note(hits);
     }
-    if (!message) {
-      next_hit = stop < end ? matcher_.find_anchor(stop + 1, end) : nullptr;
-      continue;
-    }
-    // Every anchor of the line, found by the search of the block that goes
-    // on from each: the line is not searched again.
-    hits_.clear();
-    do {
-      hits_.push_back(next_hit);
-      next_hit = matcher_.find_anchor(next_hit + 1, end);
-    } while (next_hit && next_hit < stop);
-    matcher_.match_hits(*message, hits_, matches_);
-    if (cached) {
-      cached->valid = true;
-      cached->text.assign(*message);
-      cached->matches.assign(matches_.begin(), matches_.end());
-    }
-    record_matches(matches_, line_number, line);
   }
+  if (line_start < end)
+    end_line(line_start, end, line_number);
 }
 
 KernelLog KernelLogScanner::finish() && {

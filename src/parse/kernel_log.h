@@ -76,6 +76,13 @@ public:
                   std::vector<Match>& out) const;
   // The first position in [from, end) where an anchor starts, or nullptr.
   const char* find_anchor(const char* from, const char* end) const;
+  // Whether an anchor starts at `at` (which has four bytes to read).
+  bool is_anchor(const char* at) const;
+  // For `windows` windows of 64 bytes from `p` (which has three more bytes
+  // to read after them), one bit per byte: its newlines, and the candidates
+  // for an anchor (at least every start of one; is_anchor() tells which).
+  void classify(const char* p, std::size_t windows, std::uint64_t* newlines,
+                std::uint64_t* candidates) const;
 
 private:
   struct Pattern {
@@ -142,7 +149,13 @@ private:
   std::vector<std::string> last_raw_;
   std::vector<std::size_t> last_line_;
   std::vector<SignatureMatcher::Match> matches_; // scratch of add()
-  std::vector<const char*> hits_;                // scratch of add_block()
+  // Private to add_block(): the line it has come to holds an anchor
+  // (`line_hit_`), and where (up to kMaxLineBytes into the line).
+  void end_line(const char* start, const char* stop, std::size_t& line_number);
+  std::vector<const char*> hits_;
+  bool line_hit_ = false;
+  enum class Aggregate : std::uint8_t { count, sum, max };
+  std::vector<Aggregate> aggregate_; // per signature, from its `aggregate`
   // The matches of recent messages, for add_block(): most lines that hold
   // an anchor repeat a message seen shortly before (floods). Direct-mapped
   // by the message's length and outer bytes; a message is compared in full.
