@@ -8,6 +8,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define LSMD_KERNEL_LOG_AVX2 1
+#endif
 #include <charconv>
 #include <fmt/format.h>
 
@@ -419,8 +423,70 @@ const char* SignatureMatcher::find_anchor(const char* from, const char* end) con
   return nullptr;
 }
 
+namespace {
+
+#if LSMD_KERNEL_LOG_AVX2
+// SignatureMatcher::classify 32 bytes at a time, for up to 8 anchors whose
+// first and last bytes are `firsts` and `lasts`.
+__attribute__((target("avx2"))) void classify_avx2(const char* p, std::size_t windows,
+                                                   const char* firsts, const char* lasts,
+                                                   std::size_t anchors, std::uint64_t* newlines,
+                                                   std::uint64_t* candidates) {
+  __m256i first[8];
+  __m256i last[8];
+  for (std::size_t a = 0; a < anchors; ++a) {
+    first[a] = _mm256_set1_epi8(firsts[a]);
+    last[a] = _mm256_set1_epi8(lasts[a]);
+  }
+  const __m256i newline = _mm256_set1_epi8('\n');
+  for (std::size_t w = 0; w < windows; ++w, p += 64) {
+    std::uint64_t lines = 0;
+    std::uint64_t marks = 0;
+    for (int half = 0; half < 2; ++half) {
+      const char* q = p + 32 * half;
+      __m256i head = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+      __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
+      __m256i any = _mm256_setzero_si256();
+      for (std::size_t a = 0; a < anchors; ++a)
+        any = _mm256_or_si256(any, _mm256_and_si256(_mm256_cmpeq_epi8(head, first[a]),
+                                                    _mm256_cmpeq_epi8(tail, last[a])));
+      auto shift = static_cast<unsigned>(32 * half);
+      lines |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(
+                   _mm256_movemask_epi8(_mm256_cmpeq_epi8(head, newline))))
+               << shift;
+      marks |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(any)))
+               << shift;
+    }
+    newlines[w] = lines;
+    candidates[w] = marks;
+  }
+}
+
+bool have_avx2() {
+  static const bool have = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return have;
+}
+#endif
+
+} // namespace
+
 void SignatureMatcher::classify(const char* p, std::size_t windows, std::uint64_t* newlines,
                                 std::uint64_t* candidates) const {
+#if LSMD_KERNEL_LOG_AVX2
+  if (anchors_.size() <= 8 && have_avx2()) {
+    char firsts[8];
+    char lasts[8];
+    for (std::size_t a = 0; a < anchors_.size(); ++a) {
+      firsts[a] = anchors_[a][0];
+      lasts[a] = anchors_[a][3];
+    }
+    classify_avx2(p, windows, firsts, lasts, anchors_.size(), newlines, candidates);
+    return;
+  }
+#endif
 #if defined(__SSE2__)
   if (anchors_.size() <= 8) {
     __m128i first[8];
