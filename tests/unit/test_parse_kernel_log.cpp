@@ -365,6 +365,64 @@ TEST_CASE("KernelLogScanner: blocks give the same summary as lines", "[parse][ke
   CHECK(b.signatures.at("audit-panic-suppressed").total == 45);
 }
 
+TEST_CASE("KernelLogScanner: blocks equal lines with many anchors or an unanchored signature",
+          "[parse][kernel_log]") {
+  // Twelve signatures with twelve anchors (more than the vector search
+  // takes: the portable search), then one too short for an anchor.
+  Knowledge many;
+  const char* words[] = {"qwer", "tyui", "opas", "dfgh", "jklz", "xcvb",
+                         "nmQW", "ERTY", "UIOP", "ASDF", "GHJK", "LZXC"};
+  for (const char* word : words)
+    many.signatures.push_back(
+        {std::string("sig-") + word, std::string(word) + " {N} events", "sum", "", "", ""});
+  Knowledge unanchored = many;
+  unanchored.signatures.push_back({"short", "ab{N}", "max", "", "", ""});
+  // Lines of every length around the 64-byte windows, the words at every
+  // offset, repeated (cached) and not, some cut short or in another format.
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    std::string message = std::string(static_cast<std::size_t>(i % 71), '.') + words[i % 12] + " " +
+                          std::to_string(i % 5) + " events";
+    if (i % 7 == 0)
+      message += " ab" + std::to_string(i);
+    if (i % 11 == 0)
+      message = message.substr(0, message.size() / 2);
+    if (i % 13 == 0)
+      text += "Dec 23 09:14:51 host systemd[1]: " + message + "\n";
+    else
+      text += "[" + std::to_string(i) + ".000000] " + message + (i % 17 == 0 ? "\r\n" : "\n");
+  }
+  text += "[  9.000000] qwer 9 events"; // no newline
+  for (const Knowledge* k : {&many, &unanchored}) {
+    KernelLogScanner by_line(*k, "dmesg.txt");
+    std::size_t n = 0;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      by_line.add(++n, rest.substr(0, nl));
+      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    }
+    KernelLogScanner by_block(*k, "dmesg.txt");
+    std::size_t m = 0;
+    by_block.add_block(text, m);
+    KernelLog a = std::move(by_line).finish();
+    KernelLog b = std::move(by_block).finish();
+    CHECK(m == n);
+    CHECK(a.lines == b.lines);
+    CHECK(a.signatures.size() >= 12);
+    REQUIRE(a.signatures.size() == b.signatures.size());
+    for (const auto& [id, stats] : a.signatures) {
+      INFO(id);
+      const SignatureStats& other = b.signatures.at(id);
+      CHECK(stats.matches == other.matches);
+      CHECK(stats.total == other.total);
+      CHECK(stats.first.line == other.first.line);
+      CHECK(stats.last.line == other.last.line);
+      CHECK(stats.last.message == other.last.message);
+    }
+  }
+}
+
 TEST_CASE("scan_kernel_log_file: lines longer than a read block", "[parse][kernel_log]") {
   lsmdoctor::test::TempDir dir;
   std::string text = "[    1.0] audit: error in audit_log_subj_ctx\n";
