@@ -487,6 +487,11 @@ void SignatureMatcher::classify(const char* p, std::size_t windows, std::uint64_
     return;
   }
 #endif
+  classify_portable(p, windows, newlines, candidates);
+}
+
+void SignatureMatcher::classify_portable(const char* p, std::size_t windows,
+                                         std::uint64_t* newlines, std::uint64_t* candidates) const {
 #if defined(__SSE2__)
   if (anchors_.size() <= 8) {
     __m128i first[8];

@@ -81,8 +81,12 @@ public:
   // For `windows` windows of 64 bytes from `p` (which has three more bytes
   // to read after them), one bit per byte: its newlines, and the candidates
   // for an anchor (at least every start of one; is_anchor() tells which).
+  // 32 bytes at a time with AVX2 when the CPU has it, else classify_portable.
   void classify(const char* p, std::size_t windows, std::uint64_t* newlines,
                 std::uint64_t* candidates) const;
+  // 16 bytes at a time with SSE2 (up to eight anchors), else byte by byte.
+  void classify_portable(const char* p, std::size_t windows, std::uint64_t* newlines,
+                         std::uint64_t* candidates) const;
 
 private:
   struct Pattern {

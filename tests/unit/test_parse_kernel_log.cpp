@@ -423,6 +423,36 @@ TEST_CASE("KernelLogScanner: blocks equal lines with many anchors or an unanchor
   }
 }
 
+TEST_CASE("SignatureMatcher::classify marks what the portable search marks",
+          "[parse][kernel_log]") {
+  SignatureMatcher matcher(knowledge().signatures);
+  REQUIRE(matcher.anchors().size() <= 8);
+  // Anchors, their first and last bytes, newlines and others, at every offset.
+  std::string text;
+  const char* pieces[] = {"audit", "audi", "a  i", "\n", "lsm=", "Linux", "x", "l  =", "L\nnu"};
+  for (unsigned i = 0; text.size() < 64 * 40; ++i)
+    text += pieces[(i * 7 + i / 9) % std::size(pieces)];
+  const std::size_t windows = (text.size() - 3) / 64;
+  std::vector<std::uint64_t> newlines(windows), candidates(windows);
+  std::vector<std::uint64_t> portable_newlines(windows), portable_candidates(windows);
+  matcher.classify(text.data(), windows, newlines.data(), candidates.data());
+  matcher.classify_portable(text.data(), windows, portable_newlines.data(),
+                            portable_candidates.data());
+  CHECK(newlines == portable_newlines);
+  std::size_t anchors = 0;
+  for (std::size_t at = 0; at < windows * 64; ++at) {
+    INFO(at);
+    bool anchor = matcher.is_anchor(text.data() + at);
+    anchors += anchor;
+    CHECK((newlines[at / 64] >> (at % 64) & 1) == (text[at] == '\n'));
+    if (anchor) {
+      CHECK((candidates[at / 64] >> (at % 64) & 1) == 1);
+      CHECK((portable_candidates[at / 64] >> (at % 64) & 1) == 1);
+    }
+  }
+  CHECK(anchors > 100);
+}
+
 TEST_CASE("scan_kernel_log_file: lines longer than a read block", "[parse][kernel_log]") {
   lsmdoctor::test::TempDir dir;
   std::string text = "[    1.0] audit: error in audit_log_subj_ctx\n";
