@@ -75,12 +75,17 @@ TEST_CASE("parse_audit_record: the time is up to the last colon before the paren
   // after them, and a record that ends before 32 bytes.
   const std::string time31 = "1700000000.123:" + std::string(16, '7');
   REQUIRE(time31.size() == 31);
-  REQUIRE(parse_audit_record("type=A msg=audit(" + time31 + "): body of some length", r));
+  // The record's views point into the line: each line lives as long as
+  // the checks of its fields.
+  const std::string at_32 = "type=A msg=audit(" + time31 + "): body of some length";
+  REQUIRE(parse_audit_record(at_32, r));
   CHECK(r.time == "1700000000.123");
   CHECK(r.body == "body of some length");
-  REQUIRE(parse_audit_record("type=A msg=audit(" + time31 + "7): body of some length", r));
+  const std::string after_32 = "type=A msg=audit(" + time31 + "7): body of some length";
+  REQUIRE(parse_audit_record(after_32, r));
   CHECK(r.time == "1700000000.123");
-  REQUIRE(parse_audit_record("type=A msg=audit(1:2:" + std::string(29, '3') + "):x", r));
+  const std::string colons = "type=A msg=audit(1:2:" + std::string(29, '3') + "):x";
+  REQUIRE(parse_audit_record(colons, r));
   CHECK(r.time == "1:2");
   REQUIRE(parse_audit_record("type=CWD msg=audit(1.0:2): cwd=\"/\"", r));
   CHECK(r.type == "CWD");
