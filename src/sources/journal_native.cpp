@@ -138,6 +138,13 @@ struct Cursor {
   bool has = false;
 };
 
+// The value of a DATA payload "FIELD=value" when FIELD is `field`.
+std::optional<std::string_view> value_of(std::string_view payload, std::string_view field) {
+  if (payload.size() <= field.size() || payload[field.size()] != '=' || !payload.starts_with(field))
+    return std::nullopt;
+  return payload.substr(field.size() + 1);
+}
+
 // The DATA objects of `field` whose value is one of `values`.
 Result<std::vector<std::uint64_t>> accepted_data(const File& file, const std::string& field,
                                                  const std::vector<std::string>& values) {
@@ -145,12 +152,9 @@ Result<std::vector<std::uint64_t>> accepted_data(const File& file, const std::st
   std::string scratch;
   TRY(visited, file.for_each_data_of_field(
                    field, scratch, [&](std::uint64_t offset, std::string_view payload) {
-                     if (payload.size() > field.size() && payload[field.size()] == '=' &&
-                         payload.starts_with(field)) {
-                       std::string_view value = payload.substr(field.size() + 1);
-                       if (std::find(values.begin(), values.end(), value) != values.end())
-                         offsets.push_back(offset);
-                     }
+                     auto value = value_of(payload, field);
+                     if (value && std::find(values.begin(), values.end(), *value) != values.end())
+                       offsets.push_back(offset);
                      return true;
                    }));
   (void)visited;
@@ -169,9 +173,10 @@ std::string_view field_of(const File& file, const Entry& e, std::string_view fie
                           std::string& scratch) {
   for (std::uint64_t i = 0; i < e.n_items; ++i) {
     auto payload = file.data(file.item(e, i), scratch);
-    if (payload && payload->size() > field.size() && (*payload)[field.size()] == '=' &&
-        payload->starts_with(field))
-      return payload->substr(field.size() + 1);
+    if (!payload)
+      continue;
+    if (auto value = value_of(*payload, field))
+      return *value;
   }
   return {};
 }
@@ -500,17 +505,15 @@ Files::for_each_unique(const std::string& field,
   std::string scratch;
   bool stopped = false;
   for (const auto& m : files_) {
-    TRY(visited, m->file->for_each_data_of_field(
-                     field, scratch, [&](std::uint64_t, std::string_view payload) {
-                       if (payload.size() <= field.size() || payload[field.size()] != '=')
-                         return true;
-                       std::string_view value = payload.substr(field.size() + 1);
-                       if (seen.contains(value))
-                         return true;
-                       seen.emplace(value);
-                       stopped = !on_value(value);
-                       return !stopped;
-                     }));
+    TRY(visited, m->file->for_each_data_of_field(field, scratch,
+                                                 [&](std::uint64_t, std::string_view payload) {
+                                                   auto value = value_of(payload, field);
+                                                   if (!value || seen.contains(*value))
+                                                     return true;
+                                                   seen.emplace(*value);
+                                                   stopped = !on_value(*value);
+                                                   return !stopped;
+                                                 }));
     (void)visited;
     if (stopped)
       break;
